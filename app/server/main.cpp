@@ -1,0 +1,53 @@
+// coderunner-server: the headless API server. The composition root for the engine alone.
+#include "UnixSignals.h"
+
+#include "core/Logging.h"
+#include "core/SettingsLoader.h"
+#include "engine/Engine.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("coderunner-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CODERUNNER_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("CodeRunner headless API server.\n"
+                       "Settings come from defaults < --config file < CODERUNNER_* environment "
+                       "< command line."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const cr::SettingsLoader loader;
+    loader.addOptions(parser);
+    parser.process(app);
+
+    cr::Result<cr::Settings> settings = loader.load(parser);
+    if (!settings) {
+        std::fprintf(stderr, "coderunner-server: %s\n", qPrintable(settings.error().message));
+        return 2;
+    }
+    cr::installLogging(settings.value().logFormat, settings.value().logLevel,
+                       settings.value().accessLog);
+
+    cr::Engine engine(settings.value());
+    if (cr::Status st = engine.start(); !st) {
+        std::fprintf(stderr, "coderunner-server: %s\n", qPrintable(st.error().message));
+        return 1;
+    }
+    std::printf("listening on %s\n", qPrintable(engine.url()));
+    std::fflush(stdout);
+
+    UnixSignals signals;
+    QObject::connect(&signals, &UnixSignals::terminationRequested, &engine, [&engine](int) {
+        qCInfo(lcCore) << "shutting down";
+        engine.shutdown();
+    });
+    QObject::connect(&engine, &cr::Engine::stopped, &app, [] { QCoreApplication::exit(0); });
+    return app.exec();
+}

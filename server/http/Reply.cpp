@@ -1,0 +1,71 @@
+#include "http/Reply.h"
+
+#include "http/ResponseWriter.h"
+
+#include <atomic>
+
+namespace cr {
+
+struct Reply::State
+{
+    Sink sink;
+    const ResponseWriter *writer = nullptr;
+    QByteArray requestId;
+    std::atomic<bool> answered{false};
+
+    ~State()
+    {
+        if (!answered.load() && sink)
+            sink(writer->error(Error::make(ErrorCode::Internal,
+                                           QStringLiteral("The request could not be completed")),
+                               requestId));
+    }
+};
+
+Reply::Reply(Sink sink, const ResponseWriter *writer, QByteArray requestId)
+    : m_state(std::make_shared<State>())
+{
+    m_state->sink = std::move(sink);
+    m_state->writer = writer;
+    m_state->requestId = std::move(requestId);
+}
+
+void Reply::send(HttpResponse response) const
+{
+    if (m_state->answered.exchange(true))
+        return;
+    m_state->sink(std::move(response));
+}
+
+void Reply::ok(const QJsonObject &data, int status) const
+{
+    send(m_state->writer->success(data, status));
+}
+
+void Reply::fail(const Error &error) const
+{
+    send(m_state->writer->error(error, m_state->requestId));
+}
+
+void Reply::result(const Result<QJsonObject> &result, int successStatus) const
+{
+    if (result)
+        ok(result.value(), successStatus);
+    else
+        fail(result.error());
+}
+
+void Reply::noContent() const
+{
+    HttpResponse r;
+    r.status = 204;
+    r.contentType.clear();
+    send(std::move(r));
+}
+
+bool Reply::answered() const
+{
+    return m_state->answered.load();
+}
+
+} // namespace cr

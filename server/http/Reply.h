@@ -1,0 +1,37 @@
+#pragma once
+
+#include "core/Result.h"
+#include "http/HttpResponse.h"
+
+#include <QJsonObject>
+
+#include <functional>
+#include <memory>
+
+namespace cr {
+
+class ResponseWriter;
+
+// How a controller answers, now or later and from any thread. Exactly one answer counts; if
+// every copy of a Reply is dropped without an answer, the client gets a 500 INTERNAL instead
+// of a hang.
+class Reply
+{
+public:
+    using Sink = std::function<void(HttpResponse)>;
+
+    Reply(Sink sink, const ResponseWriter *writer, QByteArray requestId);
+
+    void send(HttpResponse response) const;
+    void ok(const QJsonObject &data, int status = 200) const;
+    void fail(const Error &error) const;
+    void result(const Result<QJsonObject> &result, int successStatus = 200) const;
+    void noContent() const;
+    bool answered() const;
+
+private:
+    struct State;
+    std::shared_ptr<State> m_state;
+};
+
+} // namespace cr

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/Error.h"
+#include "core/Principal.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+#include "http/Route.h"
+
+#include <QJsonObject>
+
+namespace cr {
+
+class ResponseWriter;
+class Clock;
+
+// Everything the stages learn about one request on its way to a controller.
+struct RequestContext
+{
+    HttpRequest *request = nullptr;
+    const ResponseWriter *writer = nullptr;
+    const Clock *clock = nullptr;
+    qint64 startedMs = 0;
+
+    QByteArray requestId;
+    QByteArray corsOrigin; // the allowed Origin to echo, or empty
+    const Route *route = nullptr;
+    RouteParams params;
+    bool badParameter = false;
+    bool webSocketUpgrade = false;
+    Principal principal;
+    qint64 maxBodyBytes = 0;
+    QJsonObject json;
+    HeaderList responseHeaders; // added by stages to whatever response goes out
+
+    HttpResponse errorResponse(const Error &error) const;
+};
+
+} // namespace cr

@@ -1,0 +1,26 @@
+#include "http/stages/AuthenticateStage.h"
+
+namespace cr {
+
+std::optional<HttpResponse> AuthenticateStage::run(RequestContext &ctx) const
+{
+    if (ctx.webSocketUpgrade)
+        return std::nullopt; // WebSockets authenticate in-band (CONTRACT §9)
+    const QByteArray header = ctx.request->header("authorization");
+    if (header.isNull())
+        return std::nullopt;
+    const Error invalid =
+        Error::make(ErrorCode::Unauthorized, QStringLiteral("Missing or invalid credentials"));
+    if (header.size() < 8 || qstrnicmp(header.constData(), "bearer ", 7) != 0)
+        return ctx.errorResponse(invalid);
+    const QByteArray credential = header.mid(7).trimmed();
+    if (credential.isEmpty() || !m_authenticator)
+        return ctx.errorResponse(invalid);
+    Result<Principal> principal = m_authenticator->authenticate(credential);
+    if (!principal)
+        return ctx.errorResponse(principal.error());
+    ctx.principal = principal.value();
+    return std::nullopt;
+}
+
+} // namespace cr

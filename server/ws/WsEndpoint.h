@@ -1,0 +1,55 @@
+#pragma once
+
+#include "http/UpgradeHandler.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+
+class QTimer;
+class QWebSocketServer;
+class QTcpSocket;
+
+namespace cr {
+
+class WsHub;
+class WsSession;
+
+// One worker thread's WebSocket side: a non-listening QWebSocketServer in that same thread
+// (handing a socket to a server in another thread would be a data race), the sessions it
+// produced, and a sweep for their deadlines.
+class WsEndpoint final : public QObject, public UpgradeHandler
+{
+    Q_OBJECT
+public:
+    explicit WsEndpoint(WsHub &hub);
+    ~WsEndpoint() override;
+
+    void takeOver(QTcpSocket *socket, const RequestContext &ctx,
+                  std::function<void()> released) override;
+    void closeAll() override;
+    int connectionCount() const override;
+
+    void deliver(const QString &channelKey, const QByteArray &message);
+
+private:
+    struct Pending
+    {
+        std::function<void()> released;
+        QByteArray queryToken;
+        QHostAddress peer;
+        quint16 peerPort = 0;
+    };
+
+    void onNewConnections();
+    void sweep();
+
+    WsHub &m_hub;
+    QWebSocketServer *m_server;
+    QTimer *m_sweep;
+    QHash<QTcpSocket *, Pending> m_pending;
+    QSet<WsSession *> m_sessions;
+};
+
+} // namespace cr

@@ -1,0 +1,178 @@
+#include "ws/WsSession.h"
+
+#include "core/Authenticator.h"
+#include "core/Clock.h"
+#include "core/Logging.h"
+#include "core/Settings.h"
+#include "http/TimeText.h"
+#include "ws/WsChannels.h"
+#include "ws/WsHub.h"
+
+#include <QJsonDocument>
+#include <QUuid>
+#include <QWebSocket>
+
+namespace cr {
+
+WsSession::WsSession(QWebSocket *socket, WsHub &hub, QHostAddress peer,
+                     std::function<void()> released, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_hub(hub)
+    , m_peer(std::move(peer))
+    , m_released(std::move(released))
+{
+    m_socket->setParent(this);
+    m_hub.sessionOpened();
+    m_authDeadline = hub.clock().monotonicMs() + hub.settings().wsAuthTimeoutMs;
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &WsSession::onText);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+        sendError("VALIDATION_ERROR", QStringLiteral("Only JSON text messages are accepted"));
+    });
+    connect(m_socket, &QWebSocket::disconnected, this, [this] { Q_EMIT ended(this); });
+    sendJson(QStringLiteral("welcome"),
+             {{QStringLiteral("authenticated"), false},
+              {QStringLiteral("authTimeoutMs"), hub.settings().wsAuthTimeoutMs}});
+}
+
+WsSession::~WsSession()
+{
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_hub.sessionClosed();
+    if (m_released)
+        m_released();
+}
+
+void WsSession::send(const QByteArray &message)
+{
+    if (m_closing)
+        return;
+    if (m_socket->bytesToWrite() + message.size() > m_hub.settings().wsSendQueueBytes) {
+        // A slow consumer is dropped rather than allowed to grow our memory.
+        qCInfo(lcWs) << "dropping a WebSocket client that does not read:" << m_peer.toString();
+        m_closing = true;
+        m_socket->abort();
+        return;
+    }
+    m_socket->sendTextMessage(QString::fromUtf8(message));
+}
+
+void WsSession::sendJson(const QString &type, QJsonObject fields)
+{
+    fields.insert(QStringLiteral("type"), type);
+    fields.insert(QStringLiteral("timestamp"),
+                  QString::fromLatin1(TimeText::iso(m_hub.clock().wallMs())));
+    send(QJsonDocument(fields).toJson(QJsonDocument::Compact));
+}
+
+void WsSession::sendError(const char *code, const QString &message)
+{
+    sendJson(QStringLiteral("error"), {{QStringLiteral("code"), QString::fromLatin1(code)},
+                                       {QStringLiteral("message"), message}});
+}
+
+void WsSession::close(int code, const QString &reason)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void WsSession::checkDeadline(qint64 monotonicMs, qint64 wallMs)
+{
+    if (!m_principal.isAuthenticated()) {
+        if (monotonicMs >= m_authDeadline)
+            close(4001, QStringLiteral("authentication timeout"));
+    } else if (m_principal.expiresAtMs > 0 && wallMs >= m_principal.expiresAtMs) {
+        close(4001, QStringLiteral("token expired"));
+    }
+}
+
+void WsSession::authenticate(const QByteArray &credential)
+{
+    const Authenticator *auth = m_hub.authenticator();
+    Result<Principal> principal =
+        auth ? auth->authenticate(credential)
+             : Result<Principal>(Error::make(ErrorCode::Unauthorized, QString()));
+    if (!principal || !principal.value().isAuthenticated()) {
+        sendError("UNAUTHORIZED", QStringLiteral("Invalid or expired credentials"));
+        close(4001, QStringLiteral("unauthorized"));
+        return;
+    }
+    m_principal = principal.value();
+    sendJson(QStringLiteral("welcome"),
+             {{QStringLiteral("authenticated"), true},
+              {QStringLiteral("userId"), m_principal.userId},
+              {QStringLiteral("role"), QString::fromLatin1(roleName(m_principal.role))}});
+}
+
+void WsSession::onText(const QString &text)
+{
+    if (m_closing)
+        return;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        sendError("INVALID_JSON", QStringLiteral("Messages must be JSON objects"));
+        return;
+    }
+    const QJsonObject message = doc.object();
+    const QString type = message.value(QStringLiteral("type")).toString();
+    if (type == u"ping") {
+        QJsonObject pong;
+        if (message.contains(QStringLiteral("id")))
+            pong.insert(QStringLiteral("id"), message.value(QStringLiteral("id")));
+        sendJson(QStringLiteral("pong"), pong);
+    } else if (type == u"auth") {
+        const QJsonValue token = message.value(QStringLiteral("token"));
+        if (!token.isString() || token.toString().isEmpty()) {
+            sendError("VALIDATION_ERROR", QStringLiteral("auth needs a token"));
+            return;
+        }
+        authenticate(token.toString().toUtf8());
+    } else if (type == u"subscribe" || type == u"unsubscribe") {
+        if (!m_principal.isAuthenticated()) {
+            sendError("UNAUTHORIZED", QStringLiteral("Authenticate first"));
+            return;
+        }
+        subscribe(message, type == u"subscribe");
+    } else {
+        sendError("VALIDATION_ERROR", QStringLiteral("Unknown message type"));
+    }
+}
+
+void WsSession::subscribe(const QJsonObject &message, bool add)
+{
+    const QString name = message.value(QStringLiteral("channel")).toString();
+    const WsChannel *channel = WsChannels::find(name);
+    if (!channel) {
+        sendError("VALIDATION_ERROR", QStringLiteral("Unknown channel"));
+        return;
+    }
+    QString key = name;
+    QString deployment;
+    if (channel->perDeployment) {
+        deployment = message.value(QStringLiteral("deployment")).toString();
+        if (QUuid::fromString(deployment).isNull() || deployment.size() != 36) {
+            sendError("VALIDATION_ERROR", QStringLiteral("This channel needs a deployment id"));
+            return;
+        }
+        key += u':' + deployment.toLower();
+    }
+    if (add && m_principal.role < channel->minRole) {
+        sendError("FORBIDDEN", QStringLiteral("Insufficient permissions for this channel"));
+        return;
+    }
+    QJsonObject reply{{QStringLiteral("channel"), name}};
+    if (!deployment.isEmpty())
+        reply.insert(QStringLiteral("deployment"), deployment.toLower());
+    if (add)
+        m_subscriptions.insert(key);
+    else
+        m_subscriptions.remove(key);
+    sendJson(add ? QStringLiteral("subscribed") : QStringLiteral("unsubscribed"), reply);
+}
+
+} // namespace cr

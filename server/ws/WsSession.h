@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/Principal.h"
+
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+
+#include <functional>
+
+class QWebSocket;
+
+namespace cr {
+
+class WsHub;
+
+// One WebSocket client: the in-band auth handshake, ping/pong, subscriptions, a bounded send
+// queue (a client that does not read is dropped) and its deadlines (unauthenticated timeout,
+// token expiry; both close with 4001).
+class WsSession : public QObject
+{
+    Q_OBJECT
+public:
+    WsSession(QWebSocket *socket, WsHub &hub, QHostAddress peer, std::function<void()> released,
+              QObject *parent = nullptr);
+    ~WsSession() override;
+
+    void authenticate(const QByteArray &credential);
+    bool isSubscribed(const QString &channelKey) const
+    {
+        return m_subscriptions.contains(channelKey);
+    }
+    void send(const QByteArray &message);
+    void sendJson(const QString &type, QJsonObject fields);
+    void checkDeadline(qint64 monotonicMs, qint64 wallMs);
+    void close(int code, const QString &reason);
+
+Q_SIGNALS:
+    void ended(cr::WsSession *session);
+
+private:
+    void onText(const QString &text);
+    void sendError(const char *code, const QString &message);
+    void subscribe(const QJsonObject &message, bool add);
+
+    QWebSocket *m_socket;
+    WsHub &m_hub;
+    QHostAddress m_peer;
+    std::function<void()> m_released;
+    Principal m_principal;
+    qint64 m_authDeadline = 0;
+    QSet<QString> m_subscriptions;
+    bool m_closing = false;
+};
+
+} // namespace cr
