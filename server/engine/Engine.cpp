@@ -31,6 +31,11 @@ Engine::~Engine()
     stopBackground();
 }
 
+void Engine::setExtraRoutes(std::function<void(Router &)> registerRoutes)
+{
+    m_extraRoutes = std::move(registerRoutes);
+}
+
 void Engine::setAuthenticator(std::shared_ptr<const Authenticator> authenticator)
 {
     m_authenticator = std::move(authenticator);
@@ -90,6 +95,8 @@ Status Engine::start()
                             0,
                             true,
                             QStringLiteral("WebSocket (CONTRACT §9)")});
+    if (m_extraRoutes)
+        m_extraRoutes(*m_router);
     ApiInfoController(QStringLiteral(CODERUNNER_VERSION), m_settings.environment)
         .registerRoutes(*m_router);
 

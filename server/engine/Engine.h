@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -35,6 +36,9 @@ public:
     // Before start(): who verifies bearer credentials (the identity module).
     void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
 
+    // Before start(): more routes (tests, embedding applications). Registered before /api.
+    void setExtraRoutes(std::function<void(Router &)> registerRoutes);
+
     Status start();
     void shutdown(); // graceful; emits stopped()
     bool isRunning() const;
@@ -60,6 +64,7 @@ private:
     Settings m_settings;
     std::shared_ptr<Clock> m_clock;
     std::shared_ptr<const Authenticator> m_authenticator;
+    std::function<void(Router &)> m_extraRoutes;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ResponseWriter> m_writer;
     std::unique_ptr<RequestPipeline> m_pipeline;

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QTcpSocket>
+
+#include <optional>
+
+// A plain TCP client for HTTP tests that need exact bytes on the wire: pipelining, smuggling
+// shapes, partial sends, timeouts. Blocking calls, each with a bounded wait.
+class RawClient
+{
+public:
+    struct Response
+    {
+        int status = 0;
+        QMap<QByteArray, QByteArray> headers; // lower-case names; repeated names joined by ", "
+        QByteArray body;
+        QJsonObject json() const;
+        QByteArray header(const char *lowerName) const { return headers.value(lowerName); }
+    };
+
+    explicit RawClient(quint16 port);
+    bool isConnected() const;
+    void send(const QByteArray &bytes);
+    // Reads one response. headRequest: the response has no body whatever Content-Length says.
+    std::optional<Response> read(int timeoutMs = 5000, bool headRequest = false);
+    // True when the server closed the connection within the time.
+    bool waitForClose(int timeoutMs = 5000);
+    QTcpSocket &socket() { return m_socket; }
+
+    // One request on a fresh connection: GET path with Host: localhost.
+    static std::optional<Response> get(quint16 port, const QByteArray &path,
+                                       const QByteArray &extraHeaders = QByteArray());
+
+private:
+    bool fill(int timeoutMs);
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
