@@ -31,6 +31,10 @@ bool TestServer::start()
 {
     m_settings.dataDir = m_dir.path();
     m_engine = std::make_unique<cr::Engine>(m_settings, m_clock);
+    if (m_routes)
+        m_engine->setExtraRoutes(m_routes);
+    if (m_auth)
+        m_engine->setAuthenticator(m_auth);
     const cr::Status st = m_engine->start();
     if (!st)
         qWarning("engine did not start: %s", qPrintable(st.error().message));
