@@ -1,6 +1,7 @@
 #include "http/RequestIds.h"
 
 #include <QRandomGenerator>
+#include <QStringBuilder>
 
 namespace cr {
 namespace {
