@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QSettings>
 
+#include <cmath>
 #include <variant>
 
 namespace cr {
@@ -232,15 +233,28 @@ Result<Settings> SettingsLoader::loadFile(const QString &path, Settings base) co
             QString text;
             const QJsonValue v = it.value();
             if (v.isArray()) {
+                // Only list settings take arrays, and only of strings: anything else would be
+                // silently turned into "" or a joined scalar.
+                const Spec *spec = find(it.key());
+                if (spec && !std::holds_alternative<QStringList Settings::*>(spec->member))
+                    return invalid(it.key(), source, QStringLiteral("expected a single value"));
                 QStringList items;
                 const QJsonArray arr = v.toArray();
-                for (const QJsonValue &item : arr)
+                for (const QJsonValue &item : arr) {
+                    if (!item.isString())
+                        return invalid(it.key(), source,
+                                       QStringLiteral("list items must be strings"));
                     items << item.toString();
+                }
                 text = items.join(u',');
             } else if (v.isBool()) {
                 text = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
             } else if (v.isDouble()) {
-                text = QString::number(v.toInteger());
+                // toInteger() turns 80.5 into 0, which is a valid port: refuse fractions.
+                const double d = v.toDouble();
+                if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) > 9.0e15)
+                    return invalid(it.key(), source, QStringLiteral("not a whole number"));
+                text = QString::number(qint64(d));
             } else if (v.isString()) {
                 text = v.toString();
             } else {

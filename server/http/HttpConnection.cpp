@@ -3,6 +3,7 @@
 #include "core/Clock.h"
 #include "core/Logging.h"
 #include "core/Settings.h"
+#include "http/Reply.h"
 #include "http/RequestIds.h"
 #include "http/RequestPipeline.h"
 #include "http/ResponseWriter.h"
@@ -12,10 +13,13 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include <sys/socket.h>
+
 namespace cr {
 namespace {
 
 constexpr qint64 kReadChunk = 64 * 1024;
+constexpr int kLingerMs = 2000;
 constexpr qint64 kWriteHighWater = 256 * 1024;
 
 RequestParser::Limits limitsFrom(const Settings &s)
@@ -29,14 +33,19 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, boo
                                QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_replyTarget(std::make_shared<ReplyTarget>())
     , m_env(env)
     , m_parser(limitsFrom(*env.settings))
 {
+    m_replyTarget->connection = this;
     m_socket->setParent(this);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_phase == Phase::Closing)
+        if (m_phase == Phase::Closing) {
+            if (m_lingering && m_socket->bytesToWrite() == 0)
+                halfClose();
             return;
+        }
         if (m_socket->bytesToWrite() < kWriteHighWater / 2)
             processInput();
     });
@@ -46,6 +55,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, boo
             onDisconnected();
     });
     if (tls) {
+        m_tls = true;
         auto *ssl = static_cast<QSslSocket *>(m_socket);
         m_phase = Phase::TlsHandshake;
         setDeadline(env.settings->tlsHandshakeTimeoutMs);
@@ -63,6 +73,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, boo
 
 HttpConnection::~HttpConnection()
 {
+    {
+        std::lock_guard<std::mutex> lock(m_replyTarget->mutex);
+        m_replyTarget->connection = nullptr;
+    }
     if (!m_handedOff && m_env.openConnections)
         m_env.openConnections->fetch_sub(1);
 }
@@ -74,6 +88,10 @@ void HttpConnection::setDeadline(int fromNowMs)
 
 void HttpConnection::processInput()
 {
+    if (m_phase == Phase::Closing && m_socket) {
+        m_socket->skip(m_socket->bytesAvailable()); // lingering: input is discarded
+        return;
+    }
     if (m_processing)
         return;
     m_processing = true;
@@ -194,19 +212,28 @@ bool HttpConnection::onMessage()
     } else if (std::optional<HttpResponse> early = m_env.pipeline->runBody(m_ctx)) {
         onReply(generation, std::move(*early));
     } else {
-        QPointer<HttpConnection> self(this);
-        QObject *home = parent();
-        auto sink = [self, generation, home](HttpResponse response) {
-            if (QThread::currentThread() == home->thread()) {
-                if (self)
-                    self->onReply(generation, std::move(response));
+        // The sink may run in any thread, at any time, also after this connection and its
+        // worker are deleted (a Reply dropped late answers with a 500 from its destructor). It
+        // reaches the connection only through m_replyTarget, whose pointer the destructor
+        // clears under the same lock; a queued call has the connection as its context, so it is
+        // discarded if the connection is deleted before it runs.
+        std::shared_ptr<ReplyTarget> target = m_replyTarget;
+        auto sink = [target, generation](HttpResponse response) {
+            std::unique_lock<std::mutex> lock(target->mutex);
+            HttpConnection *connection = target->connection;
+            if (!connection)
+                return;
+            if (QThread::currentThread() == connection->thread()) {
+                // Only this thread deletes the connection: it stays valid without the lock,
+                // which must not be held here (the reply may resume pipelined requests).
+                lock.unlock();
+                connection->onReply(generation, std::move(response));
                 return;
             }
             QMetaObject::invokeMethod(
-                home,
-                [self, generation, response = std::move(response)]() mutable {
-                    if (self)
-                        self->onReply(generation, std::move(response));
+                connection,
+                [connection, generation, response = std::move(response)]() mutable {
+                    connection->onReply(generation, std::move(response));
                 },
                 Qt::QueuedConnection);
         };
@@ -219,6 +246,8 @@ void HttpConnection::onReply(quint64 generation, HttpResponse response)
 {
     if (generation != m_generation || m_phase != Phase::Dispatched || !m_socket)
         return;
+    if (response.status == Reply::kDropped)
+        response = Reply::droppedResponse(*m_env.writer, m_ctx.requestId);
     const HttpRequest &request = m_parser.request();
     const bool close = !request.keepAlive || request.upgrade || m_draining || response.close;
     send(response, close);
@@ -259,7 +288,7 @@ void HttpConnection::send(const HttpResponse &response, bool close)
             << QString::fromLatin1(m_ctx.requestId);
     }
     if (close)
-        startClosing();
+        startClosing(true);
 }
 
 void HttpConnection::failTransport(const Error &error)
@@ -271,11 +300,31 @@ void HttpConnection::failTransport(const Error &error)
     send(m_env.writer->error(error, m_ctx.requestId), true);
 }
 
-void HttpConnection::startClosing()
+void HttpConnection::startClosing(bool linger)
 {
     m_phase = Phase::Closing;
-    setDeadline(m_env.settings->idleTimeoutMs);
-    m_socket->disconnectFromHost(); // flushes what is queued first
+    if (!linger || m_tls) {
+        setDeadline(m_env.settings->idleTimeoutMs);
+        m_socket->disconnectFromHost(); // flushes what is queued first
+        return;
+    }
+    // Lingering close: closing with unread input makes the kernel send a reset, which can
+    // destroy the response still in flight (a 413 or 400 the client never sees). So send what
+    // is queued, shut down our side only, and discard input until the peer closes or the
+    // linger time is over.
+    m_lingering = true;
+    setDeadline(qMin(m_env.settings->idleTimeoutMs, kLingerMs));
+    if (m_socket->bytesToWrite() == 0)
+        halfClose();
+}
+
+void HttpConnection::halfClose()
+{
+    if (m_halfClosed)
+        return;
+    m_halfClosed = true;
+    m_socket->flush();
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
 void HttpConnection::checkDeadline(qint64 nowMs)

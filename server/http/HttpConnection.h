@@ -5,8 +5,9 @@
 #include "http/RequestParser.h"
 
 #include <QObject>
-#include <QPointer>
 
+#include <memory>
+#include <mutex>
 #include <optional>
 
 class QTcpSocket;
@@ -54,12 +55,22 @@ private:
     void onReply(quint64 generation, HttpResponse response);
     void send(const HttpResponse &response, bool close);
     void failTransport(const Error &error);
-    void startClosing();
+    void startClosing(bool linger = false);
+    void halfClose();
     void finishMessage();
     void setDeadline(int fromNowMs);
     void onDisconnected();
 
+    // What a Reply's sink holds instead of the connection: a Reply may be answered, or dropped,
+    // from any thread and after the connection (or the whole server) is gone.
+    struct ReplyTarget
+    {
+        std::mutex mutex;
+        HttpConnection *connection = nullptr; // cleared by the destructor
+    };
+
     QTcpSocket *m_socket;
+    std::shared_ptr<ReplyTarget> m_replyTarget;
     ConnectionEnv m_env;
     RequestParser m_parser;
     RequestContext m_ctx;
@@ -72,6 +83,9 @@ private:
     bool m_draining = false;
     bool m_handedOff = false;
     bool m_finished = false;
+    bool m_tls = false;
+    bool m_lingering = false;
+    bool m_halfClosed = false;
 };
 
 } // namespace cr

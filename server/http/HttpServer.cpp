@@ -85,7 +85,11 @@ Status HttpServer::start()
             return conf.error();
         tls = conf.value();
     }
-    const QHostAddress address(m_settings.bind);
+    QHostAddress address(m_settings.bind);
+    // Qt binds QHostAddress("::") with IPV6_V6ONLY set: IPv4 clients would be refused. "::"
+    // means every address, IPv4 too (dual stack); the listener maps IPv4-mapped peers back.
+    if (address == QHostAddress(QHostAddress::AnyIPv6))
+        address = QHostAddress(QHostAddress::Any);
     if (address.isNull())
         return Error::make(
             ErrorCode::ValidationError,
@@ -112,15 +116,16 @@ Status HttpServer::start()
         m_workers.push_back(worker);
     }
 
-    const ResponseWriter &writer = m_writer;
-    auto overLimit = [&writer] {
+    // Rendered per refused connection, so each 503 has a current Date and its own request id.
+    const ResponseWriter *writer = &m_writer;
+    auto overLimit = [writer] {
         WriteInfo info;
         info.requestId = RequestIds::next();
         info.close = true;
-        return writer.serialize(
-            writer.error(Error::make(ErrorCode::Overloaded,
-                                     QStringLiteral("Too many open connections; try again later")),
-                         info.requestId),
+        return writer->serialize(
+            writer->error(Error::make(ErrorCode::Overloaded,
+                                      QStringLiteral("Too many open connections; try again later")),
+                          info.requestId),
             info);
     };
     m_listenerThread = new QThread;
@@ -128,7 +133,7 @@ Status HttpServer::start()
     std::vector<HttpWorker *> workers = m_workers;
     std::atomic<unsigned> *next = &m_next;
     m_listener =
-        new Listener(m_open, m_settings.maxConnections, m_settings.refuseOverLimit, overLimit(),
+        new Listener(m_open, m_settings.maxConnections, m_settings.refuseOverLimit, overLimit,
                      [workers, next](qintptr fd, const QHostAddress &peer) {
                          HttpWorker *w = workers[next->fetch_add(1) % workers.size()];
                          QMetaObject::invokeMethod(
@@ -148,6 +153,8 @@ Status HttpServer::start()
             why = m_listener->errorString();
             m_port = m_listener->serverPort();
             m_address = m_listener->serverAddress();
+            if (m_address.protocol() == QAbstractSocket::AnyIPProtocol) // dual stack: "::"
+                m_address = QHostAddress(QHostAddress::AnyIPv6);
         },
         Qt::BlockingQueuedConnection);
     if (!listening) {

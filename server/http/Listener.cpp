@@ -6,7 +6,7 @@
 namespace cr {
 
 Listener::Listener(std::atomic<int> &open, int maxConnections, bool refuseOverLimit,
-                   QByteArray overLimitResponse, Dispatch dispatch)
+                   OverLimit overLimitResponse, Dispatch dispatch)
     : m_open(open)
     , m_max(maxConnections)
     , m_refuse(refuseOverLimit)
@@ -32,9 +32,11 @@ void Listener::incomingConnection(qintptr descriptor)
 {
     if (m_open.fetch_add(1) >= m_max) {
         m_open.fetch_sub(1);
-        if (!m_refuse) // a best-effort answer; the socket is new, so its buffer has room
-            (void)::send(int(descriptor), m_overLimit.constData(), size_t(m_overLimit.size()),
+        if (!m_refuse) { // a best-effort answer; the socket is new, so its buffer has room
+            const QByteArray response = m_overLimit();
+            (void)::send(int(descriptor), response.constData(), size_t(response.size()),
                          MSG_DONTWAIT | MSG_NOSIGNAL);
+        }
         ::shutdown(int(descriptor), SHUT_RDWR);
         ::close(int(descriptor));
         return;

@@ -16,9 +16,11 @@ class Listener : public QTcpServer
     Q_OBJECT
 public:
     using Dispatch = std::function<void(qintptr descriptor, const QHostAddress &peer)>;
+    // Renders the 503 for one refused connection (its own Date and X-Request-Id).
+    using OverLimit = std::function<QByteArray()>;
 
     Listener(std::atomic<int> &open, int maxConnections, bool refuseOverLimit,
-             QByteArray overLimitResponse, Dispatch dispatch);
+             OverLimit overLimitResponse, Dispatch dispatch);
 
     static QHostAddress peerOf(qintptr descriptor);
 
@@ -29,7 +31,7 @@ private:
     std::atomic<int> &m_open;
     int m_max;
     bool m_refuse;
-    QByteArray m_overLimit;
+    OverLimit m_overLimit;
     Dispatch m_dispatch;
 };
 

@@ -15,12 +15,23 @@ struct Reply::State
 
     ~State()
     {
-        if (!answered.load() && sink)
-            sink(writer->error(Error::make(ErrorCode::Internal,
-                                           QStringLiteral("The request could not be completed")),
-                               requestId));
+        // Dropped unanswered: the receiving side turns this marker into a 500. The writer is
+        // not used here, since a late drop may outlive it; the receiver's writer is alive
+        // whenever the receiver is.
+        if (!answered.load() && sink) {
+            HttpResponse dropped;
+            dropped.status = Reply::kDropped;
+            sink(std::move(dropped));
+        }
     }
 };
+
+HttpResponse Reply::droppedResponse(const ResponseWriter &writer, const QByteArray &requestId)
+{
+    return writer.error(
+        Error::make(ErrorCode::Internal, QStringLiteral("The request could not be completed")),
+        requestId);
+}
 
 Reply::Reply(Sink sink, const ResponseWriter *writer, QByteArray requestId)
     : m_state(std::make_shared<State>())

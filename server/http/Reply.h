@@ -19,6 +19,10 @@ class Reply
 {
 public:
     using Sink = std::function<void(HttpResponse)>;
+    // The status a sink receives when every copy of a Reply was dropped unanswered.
+    static constexpr int kDropped = 0;
+    // What a sink sends instead of a dropped reply: 500 INTERNAL.
+    static HttpResponse droppedResponse(const ResponseWriter &writer, const QByteArray &requestId);
 
     Reply(Sink sink, const ResponseWriter *writer, QByteArray requestId);
 

@@ -2,11 +2,10 @@
 
 #include <climits>
 #include <cstring>
+#include <limits>
 
 namespace cr {
 namespace {
-
-constexpr int kRequestLineOverhead = 32; // method, spaces, version
 
 Method toMethod(unsigned int m)
 {
@@ -45,8 +44,8 @@ bool isAllDigits(const QByteArray &value)
 
 RequestParser::RequestParser(const Limits &limits)
     : m_limits(limits)
-    , m_scanner(limits.maxUriBytes + kRequestLineOverhead, limits.maxHeaderBytes,
-                limits.maxHeaderCount)
+    , m_scanner(limits.maxUriBytes, limits.maxHeaderBytes, limits.maxHeaderCount)
+    , m_chunks(limits.maxHeaderBytes, limits.maxHeaderCount)
 {
     // Our own limits are smaller and exact; http-parser's global one only guards the rest.
     static const bool once = [] {
@@ -62,6 +61,11 @@ void RequestParser::reset()
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     m_scanner.reset();
+    m_chunks.reset();
+    m_consumed = 0;
+    m_checked = 0;
+    m_chunked = false;
+    m_contentLength = -1;
     m_request = HttpRequest();
     m_field.clear();
     m_value.clear();
@@ -75,16 +79,12 @@ void RequestParser::reset()
 
 bool RequestParser::hasBody() const
 {
-    if (m_parser.flags & F_CHUNKED)
-        return true;
-    return m_parser.content_length != ULLONG_MAX && m_parser.content_length > 0;
+    return m_chunked || m_contentLength > 0;
 }
 
 qint64 RequestParser::contentLength() const
 {
-    if ((m_parser.flags & F_CHUNKED) || m_parser.content_length == ULLONG_MAX)
-        return -1;
-    return qint64(m_parser.content_length);
+    return m_contentLength;
 }
 
 int RequestParser::fail(ErrorCode code, const char *message)
@@ -96,6 +96,30 @@ int RequestParser::fail(ErrorCode code, const char *message)
     return 1;
 }
 
+// Runs the byte-level checks that apply at this point of the message (the head, a chunked body)
+// over the bytes of data they have not seen yet. Returns how many bytes of data http-parser may
+// be given: the checked ones, or all of them when no check applies (a Content-Length body).
+// Bytes offered again after http-parser left them unconsumed are not checked twice.
+qsizetype RequestParser::checkBytes(const char *data, qsizetype len)
+{
+    const bool head = m_inHead;
+    if (!head && !m_chunked)
+        return len;
+    const qint64 from = m_checked - m_consumed;
+    if (from < 0)
+        return -1; // http-parser went past the checked bytes: never expected
+    const HeadScanner::State state = head ? m_scanner.state() : m_chunks.state();
+    if (state == HeadScanner::State::Scanning && from < len) {
+        qsizetype accepted = 0;
+        if (head)
+            m_scanner.scan(data + from, len - qsizetype(from), &accepted);
+        else
+            m_chunks.scan(data + from, len - qsizetype(from), &accepted);
+        m_checked += accepted;
+    }
+    return qsizetype(qMin<qint64>(m_checked - m_consumed, len));
+}
+
 qsizetype RequestParser::feed(const char *data, qsizetype len, Event &event)
 {
     if (len <= 0 || m_event == Event::Failed) {
@@ -105,21 +129,39 @@ qsizetype RequestParser::feed(const char *data, qsizetype len, Event &event)
     if (HTTP_PARSER_ERRNO(&m_parser) == HPE_PAUSED)
         http_parser_pause(&m_parser, 0);
     m_event = Event::NeedMore;
-    if (m_inHead && m_scanner.state() == HeadScanner::State::Scanning) {
-        if (m_scanner.scan(data, len) == HeadScanner::State::Failed) {
-            fail(m_scanner.errorCode(), m_scanner.errorMessage());
-            event = Event::Failed;
-            return 0;
+    const bool head = m_inHead;
+    const qsizetype allowed = checkBytes(data, len);
+    if (allowed < 0) {
+        fail(ErrorCode::BadRequest, "Malformed request");
+        event = m_event;
+        return 0;
+    }
+    // http-parser first gets the bytes before a refused one: what it refuses there comes
+    // first in the stream and wins, however the stream was split.
+    qsizetype n = 0;
+    if (allowed > 0) {
+        n = qsizetype(http_parser_execute(&m_parser, &parserSettings(), data, size_t(allowed)));
+        m_consumed += n;
+        const auto err = HTTP_PARSER_ERRNO(&m_parser);
+        if (err != HPE_OK && err != HPE_PAUSED) {
+            // Never expose parser internals: one plain message for every malformed shape.
+            fail(ErrorCode::BadRequest, "Malformed request");
         }
     }
-    const size_t n = http_parser_execute(&m_parser, &parserSettings(), data, size_t(len));
-    const auto err = HTTP_PARSER_ERRNO(&m_parser);
-    if (err != HPE_OK && err != HPE_PAUSED) {
-        // Never expose parser internals: one plain message for every malformed shape.
-        fail(ErrorCode::BadRequest, "Malformed request");
+    if (m_event == Event::NeedMore && n < len) {
+        // http-parser took every checked byte and wants more, but the check stopped: at a
+        // refused byte, or at the end of the head or body where http-parser did not see one.
+        const bool failed = head ? m_scanner.state() == HeadScanner::State::Failed
+                                 : m_chunks.state() == HeadScanner::State::Failed;
+        if (failed && head)
+            fail(m_scanner.errorCode(), m_scanner.errorMessage());
+        else if (failed)
+            fail(m_chunks.errorCode(), m_chunks.errorMessage());
+        else
+            fail(ErrorCode::BadRequest, "Malformed request");
     }
     event = m_event;
-    return qsizetype(n);
+    return n;
 }
 
 void RequestParser::finishHeader()
@@ -134,6 +176,8 @@ void RequestParser::finishHeader()
 
 bool RequestParser::checkHead()
 {
+    if (m_scanner.state() != HeadScanner::State::Done) // http-parser saw a head end it did not
+        return fail(ErrorCode::BadRequest, "Malformed request"), false;
     HttpRequest &r = m_request;
     r.versionMajor = m_parser.http_major;
     r.versionMinor = m_parser.http_minor;
@@ -163,13 +207,17 @@ bool RequestParser::checkHead()
         return fail(ErrorCode::BadRequest, "More than one Transfer-Encoding"), false;
     if (teCount == 1 && te.toLower() != "chunked")
         return fail(ErrorCode::BadRequest, "Unsupported Transfer-Encoding"), false;
+    // What we read must be what http-parser reads: "chunked\t" trims to "chunked" here but is
+    // not chunked to http-parser (which refuses it only after this callback).
+    if ((teCount == 1) != ((m_parser.flags & F_CHUNKED) != 0))
+        return fail(ErrorCode::BadRequest, "Unsupported Transfer-Encoding"), false;
     if (teCount == 1 && !http11)
         return fail(ErrorCode::BadRequest, "Transfer-Encoding is not allowed in HTTP/1.0"), false;
     if (teCount == 1 && clCount > 0)
         return fail(ErrorCode::BadRequest, "Content-Length with Transfer-Encoding"), false;
     if (clCount > 1)
         return fail(ErrorCode::BadRequest, "More than one Content-Length"), false;
-    if (clCount == 1 && !isAllDigits(cl))
+    if (clCount == 1 && (!isAllDigits(cl) || cl.toULongLong() != m_parser.content_length))
         return fail(ErrorCode::BadRequest, "Invalid Content-Length"), false;
     if (http11 && hostCount != 1)
         return fail(ErrorCode::BadRequest, "Exactly one Host header is required"), false;
@@ -204,6 +252,8 @@ int RequestParser::onUrl(http_parser *p, const char *at, size_t len)
 int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<RequestParser *>(p->data);
+    if (!self->m_inHead)
+        return 0; // a trailer field: checked by the ChunkScanner, not kept
     if (self->m_inValue)
         self->finishHeader();
     self->m_field.append(at, qsizetype(len));
@@ -213,6 +263,8 @@ int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
 int RequestParser::onHeaderValue(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<RequestParser *>(p->data);
+    if (!self->m_inHead)
+        return 0;
     self->m_inValue = true;
     self->m_value.append(at, qsizetype(len));
     return 0;
@@ -224,6 +276,15 @@ int RequestParser::onHeadersComplete(http_parser *p)
     self->finishHeader();
     if (!self->checkHead())
         return -1;
+    // Kept now: http-parser counts content_length down through the body, and a trailer field
+    // named Transfer-Encoding clears its F_CHUNKED.
+    self->m_chunked = (p->flags & F_CHUNKED) != 0;
+    if (!self->m_chunked && p->content_length != ULLONG_MAX) {
+        // http-parser takes values up to 2^64 - 2: never let one turn negative here.
+        constexpr qint64 kMax = std::numeric_limits<qint64>::max();
+        self->m_contentLength =
+            p->content_length > quint64(kMax) ? kMax : qint64(p->content_length);
+    }
     self->m_inHead = false;
     self->m_event = Event::HeadComplete;
     http_parser_pause(p, 1);

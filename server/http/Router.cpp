@@ -13,6 +13,34 @@ QString RouteParams::value(const QString &name) const
     return {};
 }
 
+namespace {
+
+// An optional minus and 1 to 18 digits: no sign, spaces, hex or overflow that toLongLong()
+// would accept or silently wrap.
+bool isInteger(const QString &value)
+{
+    const qsizetype start = value.startsWith(u'-') ? 1 : 0;
+    const qsizetype digits = value.size() - start;
+    if (digits < 1 || digits > 18)
+        return false;
+    for (qsizetype i = start; i < value.size(); ++i) {
+        if (value.at(i) < u'0' || value.at(i) > u'9')
+            return false;
+    }
+    return true;
+}
+
+bool hasControl(const QString &value)
+{
+    for (const QChar c : value) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 Router::Compiled Router::compile(const QString &pattern)
 {
     Compiled c;
@@ -50,8 +78,9 @@ void Router::add(Route route)
         QByteArray key;
         for (const Segment &s : c.segments)
             key += '/' + s.literal;
-        if (key.isEmpty())
-            key = "/";
+        // A trailing slash is part of the path ("/socket.io/" is what v2 clients send).
+        if (key.isEmpty() || route.pattern.endsWith(u'/'))
+            key += '/';
         m_literal[key].push_back(index);
     } else {
         m_patterned.push_back(index);
@@ -77,12 +106,14 @@ bool Router::matches(const Compiled &c, const QList<QByteArray> &parts, RoutePar
         const Segment &s = c.segments[size_t(i)];
         if (s.name.isEmpty())
             continue;
-        const QString value = QString::fromUtf8(QByteArray::fromPercentEncoding(parts[i]));
-        bool ok = !value.isEmpty();
+        const QByteArray raw = QByteArray::fromPercentEncoding(parts[i]);
+        const QString value = QString::fromUtf8(raw);
+        // Not UTF-8 (it would reach the handler as U+FFFD) or a control character: no such id.
+        bool ok = !value.isEmpty() && value.toUtf8() == raw && !hasControl(value);
         if (s.type == ParamType::Uuid)
             ok = ok && value.size() == 36 && !QUuid::fromString(value).isNull();
         else if (s.type == ParamType::Int)
-            value.toLongLong(&ok);
+            ok = ok && isInteger(value);
         if (!ok)
             *badParameter = true;
         params->values.append({s.name, value});

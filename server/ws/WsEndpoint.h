@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Error.h"
 #include "http/UpgradeHandler.h"
 
 #include <QHash>
@@ -38,12 +39,16 @@ private:
     {
         std::function<void()> released;
         QByteArray queryToken;
-        QHostAddress peer;
-        quint16 peerPort = 0;
+        QHostAddress peer;          // the client as the stages saw it (for logs)
+        QHostAddress socketAddress; // the TCP peer: with socketPort, how the QWebSocket is found
+        quint16 socketPort = 0;
+        qint64 deadline = 0; // monotonic ms: the handshake (or our refusal) must be over by then
     };
 
     void onNewConnections();
     void sweep();
+    void refuse(QTcpSocket *socket, const RequestContext &ctx, const Error &error,
+                bool versionHeader);
 
     WsHub &m_hub;
     QWebSocketServer *m_server;

@@ -30,14 +30,16 @@ void WsHub::endpointGone(WsEndpoint *endpoint)
 
 void WsHub::publish(const QString &channel, const QJsonObject &message, const QString &deployment)
 {
+    // Sessions key per-deployment subscriptions by the lower-case id: so does this.
+    const QString id = deployment.toLower();
     QJsonObject out = message;
     out.insert(QStringLiteral("type"), channel);
     out.insert(QStringLiteral("channel"), channel);
     out.insert(QStringLiteral("timestamp"), QString::fromLatin1(TimeText::iso(m_clock.wallMs())));
-    if (!deployment.isEmpty())
-        out.insert(QStringLiteral("deployment"), deployment);
+    if (!id.isEmpty())
+        out.insert(QStringLiteral("deployment"), id);
     const QByteArray bytes = QJsonDocument(out).toJson(QJsonDocument::Compact);
-    const QString key = deployment.isEmpty() ? channel : channel + u':' + deployment;
+    const QString key = id.isEmpty() ? channel : channel + u':' + id;
     QMutexLocker lock(&m_mutex);
     for (WsEndpoint *e : std::as_const(m_endpoints))
         QMetaObject::invokeMethod(

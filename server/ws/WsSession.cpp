@@ -13,6 +13,14 @@
 #include <QWebSocket>
 
 namespace cr {
+namespace {
+
+// How long a closing handshake may take before the client is dropped.
+constexpr qint64 kCloseGraceMs = 5000;
+// Subscriptions one socket may hold (per-deployment channels count one per deployment).
+constexpr int kMaxSubscriptions = 100;
+
+} // namespace
 
 WsSession::WsSession(QWebSocket *socket, WsHub &hub, QHostAddress peer,
                      std::function<void()> released, QObject *parent)
@@ -48,12 +56,18 @@ void WsSession::send(const QByteArray &message)
 {
     if (m_closing)
         return;
-    if (m_socket->bytesToWrite() + message.size() > m_hub.settings().wsSendQueueBytes) {
-        // A slow consumer is dropped rather than allowed to grow our memory.
-        qCInfo(lcWs) << "dropping a WebSocket client that does not read:" << m_peer.toString();
-        m_closing = true;
-        m_socket->abort();
-        return;
+    const qint64 limit = m_hub.settings().wsSendQueueBytes;
+    if (m_socket->bytesToWrite() + message.size() > limit) {
+        // Our own unflushed burst does not count against the client: give the kernel what it
+        // takes first, then judge what is left.
+        m_socket->flush();
+        const qint64 queued = m_socket->bytesToWrite();
+        if (queued > 0 && queued + message.size() > limit) {
+            // A slow consumer is dropped rather than allowed to grow our memory.
+            qCInfo(lcWs) << "dropping a WebSocket client that does not read:" << m_peer.toString();
+            abort();
+            return;
+        }
     }
     m_socket->sendTextMessage(QString::fromUtf8(message));
 }
@@ -77,11 +91,25 @@ void WsSession::close(int code, const QString &reason)
     if (m_closing)
         return;
     m_closing = true;
+    m_closeDeadline = m_hub.clock().monotonicMs() + kCloseGraceMs;
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void WsSession::abort()
+{
+    m_closing = true;
+    m_closeDeadline = 0;
+    m_socket->abort();
 }
 
 void WsSession::checkDeadline(qint64 monotonicMs, qint64 wallMs)
 {
+    if (m_closing) {
+        // The client did not finish the closing handshake (it may not read at all).
+        if (m_closeDeadline > 0 && monotonicMs >= m_closeDeadline)
+            abort();
+        return;
+    }
     if (!m_principal.isAuthenticated()) {
         if (monotonicMs >= m_authDeadline)
             close(4001, QStringLiteral("authentication timeout"));
@@ -97,11 +125,21 @@ void WsSession::authenticate(const QByteArray &credential)
         auth ? auth->authenticate(credential)
              : Result<Principal>(Error::make(ErrorCode::Unauthorized, QString()));
     if (!principal || !principal.value().isAuthenticated()) {
-        sendError("UNAUTHORIZED", QStringLiteral("Invalid or expired credentials"));
+        const bool expired = !principal && principal.error().code == ErrorCode::TokenExpired;
+        sendError(expired ? "TOKEN_EXPIRED" : "UNAUTHORIZED",
+                  QStringLiteral("Invalid or expired credentials"));
         close(4001, QStringLiteral("unauthorized"));
         return;
     }
+    // A second auth (a fresh token on a long-lived socket) must not keep what the new
+    // credentials may not see: another user starts over, a lower role loses channels.
+    const bool sameUser =
+        m_principal.isAuthenticated() && m_principal.userId == principal.value().userId;
     m_principal = principal.value();
+    if (sameUser)
+        keepAllowedSubscriptions();
+    else
+        m_subscriptions.clear();
     sendJson(QStringLiteral("welcome"),
              {{QStringLiteral("authenticated"), true},
               {QStringLiteral("userId"), m_principal.userId},
@@ -165,6 +203,10 @@ void WsSession::subscribe(const QJsonObject &message, bool add)
         sendError("FORBIDDEN", QStringLiteral("Insufficient permissions for this channel"));
         return;
     }
+    if (add && !m_subscriptions.contains(key) && m_subscriptions.size() >= kMaxSubscriptions) {
+        sendError("VALIDATION_ERROR", QStringLiteral("Too many subscriptions"));
+        return;
+    }
     QJsonObject reply{{QStringLiteral("channel"), name}};
     if (!deployment.isEmpty())
         reply.insert(QStringLiteral("deployment"), deployment.toLower());
@@ -173,6 +215,17 @@ void WsSession::subscribe(const QJsonObject &message, bool add)
     else
         m_subscriptions.remove(key);
     sendJson(add ? QStringLiteral("subscribed") : QStringLiteral("unsubscribed"), reply);
+}
+
+void WsSession::keepAllowedSubscriptions()
+{
+    for (auto it = m_subscriptions.begin(); it != m_subscriptions.end();) {
+        const WsChannel *channel = WsChannels::find(it->section(u':', 0, 0));
+        if (!channel || m_principal.role < channel->minRole)
+            it = m_subscriptions.erase(it);
+        else
+            ++it;
+    }
 }
 
 } // namespace cr

@@ -35,6 +35,8 @@ public:
     void sendJson(const QString &type, QJsonObject fields);
     void checkDeadline(qint64 monotonicMs, qint64 wallMs);
     void close(int code, const QString &reason);
+    bool isClosing() const { return m_closing; }
+    void abort();
 
 Q_SIGNALS:
     void ended(cr::WsSession *session);
@@ -43,6 +45,7 @@ private:
     void onText(const QString &text);
     void sendError(const char *code, const QString &message);
     void subscribe(const QJsonObject &message, bool add);
+    void keepAllowedSubscriptions();
 
     QWebSocket *m_socket;
     WsHub &m_hub;
@@ -50,6 +53,7 @@ private:
     std::function<void()> m_released;
     Principal m_principal;
     qint64 m_authDeadline = 0;
+    qint64 m_closeDeadline = 0; // after close(): a client that does not answer is dropped
     QSet<QString> m_subscriptions;
     bool m_closing = false;
 };

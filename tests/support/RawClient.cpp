@@ -4,8 +4,12 @@
 #include <QJsonDocument>
 
 RawClient::RawClient(quint16 port)
+    : RawClient(QHostAddress(QHostAddress::LocalHost), port)
+{}
+
+RawClient::RawClient(const QHostAddress &address, quint16 port)
 {
-    m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    m_socket.connectToHost(address, port);
     m_socket.waitForConnected(5000);
 }
 
@@ -28,16 +32,13 @@ bool RawClient::fill(int timeoutMs)
     return true;
 }
 
-std::optional<RawClient::Response> RawClient::read(int timeoutMs, bool headRequest)
+std::optional<RawClient::Response> RawClient::takeResponse(QByteArray &buffer, bool headRequest)
 {
-    QDeadlineTimer deadline(timeoutMs);
-    qsizetype end;
-    while ((end = m_buffer.indexOf("\r\n\r\n")) < 0) {
-        if (deadline.hasExpired() || !fill(int(qMax<qint64>(1, deadline.remainingTime()))))
-            return std::nullopt;
-    }
+    const qsizetype end = buffer.indexOf("\r\n\r\n");
+    if (end < 0)
+        return std::nullopt;
     Response r;
-    const QList<QByteArray> lines = m_buffer.left(end).split('\n');
+    const QList<QByteArray> lines = buffer.left(end).split('\n');
     const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
     r.status = statusLine.value(1).toInt();
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -49,15 +50,23 @@ std::optional<RawClient::Response> RawClient::read(int timeoutMs, bool headReque
         const QByteArray value = line.mid(colon + 1).trimmed();
         r.headers[name] = r.headers.contains(name) ? r.headers[name] + ", " + value : value;
     }
-    m_buffer.remove(0, end + 4);
     const qsizetype length = headRequest ? 0 : r.headers.value("content-length").toLongLong();
-    while (m_buffer.size() < length) {
+    if (buffer.size() < end + 4 + length)
+        return std::nullopt;
+    r.body = buffer.mid(end + 4, length);
+    buffer.remove(0, end + 4 + length);
+    return r;
+}
+
+std::optional<RawClient::Response> RawClient::read(int timeoutMs, bool headRequest)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (true) {
+        if (std::optional<Response> r = takeResponse(m_buffer, headRequest))
+            return r;
         if (deadline.hasExpired() || !fill(int(qMax<qint64>(1, deadline.remainingTime()))))
             return std::nullopt;
     }
-    r.body = m_buffer.left(length);
-    m_buffer.remove(0, length);
-    return r;
 }
 
 bool RawClient::waitForClose(int timeoutMs)

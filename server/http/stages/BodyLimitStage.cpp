@@ -4,7 +4,12 @@ namespace cr {
 
 std::optional<HttpResponse> BodyLimitStage::run(RequestContext &ctx) const
 {
-    ctx.maxBodyBytes = ctx.route->maxBodyBytes >= 0 ? ctx.route->maxBodyBytes : m_default;
+    // A route's own limit wins; a route that takes no body (BodyKind::None) accepts only an
+    // empty one (Route.h), so a body sent to it is refused instead of being read and ignored.
+    if (ctx.route->maxBodyBytes >= 0)
+        ctx.maxBodyBytes = ctx.route->maxBodyBytes;
+    else
+        ctx.maxBodyBytes = ctx.route->body == BodyKind::None ? 0 : m_default;
     const QByteArray declared = ctx.request->header("content-length");
     if (!declared.isNull()) {
         bool ok = false;

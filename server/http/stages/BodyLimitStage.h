@@ -4,8 +4,9 @@
 
 namespace cr {
 
-// Sets the body limit of this request (the route's override or the server default) and refuses
-// a declared Content-Length above it before any body byte is read.
+// Sets the body limit of this request (the route's override, else 0 for a route without a body
+// and the server default for a JSON route) and refuses a declared Content-Length above it before
+// any body byte is read.
 class BodyLimitStage final : public Stage
 {
 public:
