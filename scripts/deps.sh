@@ -11,7 +11,7 @@ build_pkgs=(
     libhttp-parser-dev libsodium-dev
 )
 test_pkgs=(clang-14 libclang-rt-14-dev xvfb xauth)
-bench_pkgs=(nginx-light wrk procps)
+bench_pkgs=(nginx-light wrk procps curl linux-perf)
 
 want=("${build_pkgs[@]}")
 for group in "$@"; do
