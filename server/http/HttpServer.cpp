@@ -116,28 +116,23 @@ Status HttpServer::start()
         m_workers.push_back(worker);
     }
 
-    // Rendered per refused connection, so each 503 has a current Date and its own request id.
-    const ResponseWriter *writer = &m_writer;
-    auto overLimit = [writer] {
-        WriteInfo info;
-        info.requestId = RequestIds::next();
-        info.close = true;
-        return writer->serialize(
-            writer->error(Error::make(ErrorCode::Overloaded,
-                                      QStringLiteral("Too many open connections; try again later")),
-                          info.requestId),
-            info);
-    };
     m_listenerThread = new QThread;
     m_listenerThread->setObjectName(QStringLiteral("cr-listener"));
     std::vector<HttpWorker *> workers = m_workers;
     std::atomic<unsigned> *next = &m_next;
     m_listener =
-        new Listener(m_open, m_settings.maxConnections, m_settings.refuseOverLimit, overLimit,
-                     [workers, next](qintptr fd, const QHostAddress &peer) {
+        new Listener(m_open, m_settings.maxConnections, m_settings.refuseOverLimit,
+                     [workers, next](qintptr fd, const QHostAddress &peer, bool overLimit) {
                          HttpWorker *w = workers[next->fetch_add(1) % workers.size()];
                          QMetaObject::invokeMethod(
-                             w, [w, fd, peer] { w->accept(fd, peer); }, Qt::QueuedConnection);
+                             w,
+                             [w, fd, peer, overLimit] {
+                                 if (overLimit)
+                                     w->refuse(fd);
+                                 else
+                                     w->accept(fd, peer);
+                             },
+                             Qt::QueuedConnection);
                      });
     m_listener->moveToThread(m_listenerThread);
     m_listenerThread->start();

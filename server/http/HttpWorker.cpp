@@ -4,10 +4,13 @@
 #include "core/Logging.h"
 #include "core/Settings.h"
 #include "http/HttpConnection.h"
+#include "http/RequestIds.h"
+#include "http/ResponseWriter.h"
 
 #include <QSslSocket>
 #include <QTimer>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace cr {
@@ -63,6 +66,45 @@ void HttpWorker::accept(qintptr descriptor, const QHostAddress &peer)
     m_connections.insert(connection);
 }
 
+void HttpWorker::refuse(qintptr descriptor)
+{
+    constexpr int kMaxRefused = 256;
+    constexpr int kLingerMs = 2000;
+    if (m_tls) { // a plain-text 503 means nothing to a TLS client: just close
+        ::close(int(descriptor));
+        return;
+    }
+    auto *socket = new QTcpSocket(this);
+    if (m_refused.size() >= kMaxRefused || !socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(int(descriptor));
+        return;
+    }
+    WriteInfo info;
+    info.requestId = RequestIds::next();
+    info.close = true;
+    socket->write(m_env.writer->serialize(
+        m_env.writer->error(
+            Error::make(ErrorCode::Overloaded,
+                        QStringLiteral("Too many open connections; try again later")),
+            info.requestId),
+        info));
+    m_refused.insert(socket, m_env.clock->monotonicMs() + kLingerMs);
+    auto halfClose = [socket] {
+        if (socket->bytesToWrite() == 0)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(socket, &QTcpSocket::bytesWritten, socket, halfClose);
+    connect(socket, &QTcpSocket::readyRead, socket,
+            [socket] { socket->skip(socket->bytesAvailable()); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+        if (m_refused.remove(socket))
+            socket->deleteLater();
+    });
+    socket->flush();
+    halfClose();
+}
+
 void HttpWorker::remove(HttpConnection *connection)
 {
     if (m_connections.remove(connection))
@@ -76,6 +118,16 @@ void HttpWorker::sweep()
     const QList<HttpConnection *> all = m_connections.values();
     for (HttpConnection *c : all)
         c->checkDeadline(now);
+    for (auto it = m_refused.begin(); it != m_refused.end();) {
+        if (now < it.value()) {
+            ++it;
+            continue;
+        }
+        QTcpSocket *socket = it.key();
+        it = m_refused.erase(it);
+        socket->abort();
+        socket->deleteLater();
+    }
     if (m_draining && now >= m_drainDeadline) {
         for (HttpConnection *c : m_connections.values())
             c->abort();
@@ -115,6 +167,9 @@ void HttpWorker::stopNow()
         delete c;
     }
     m_upgrades.reset();
+    for (QTcpSocket *socket : m_refused.keys())
+        delete socket;
+    m_refused.clear();
 }
 
 } // namespace cr

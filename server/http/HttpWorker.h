@@ -3,6 +3,7 @@
 #include "http/ConnectionEnv.h"
 #include "http/UpgradeHandler.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 
+class QTcpSocket;
 class QTimer;
 
 namespace cr {
@@ -33,6 +35,9 @@ public:
 
     void init();
     void accept(qintptr descriptor, const QHostAddress &peer);
+    // Over the connection limit: answer 503 and close gently (lingering, bounded in number and
+    // time), so the client reads the 503 instead of a reset.
+    void refuse(qintptr descriptor);
     void drain(qint64 deadlineMs);
     void stopNow();
     int connectionCount() const;
@@ -51,6 +56,7 @@ private:
     std::unique_ptr<UpgradeHandler> m_upgrades;
     std::optional<QSslConfiguration> m_tls;
     QSet<HttpConnection *> m_connections;
+    QHash<QTcpSocket *, qint64> m_refused; // socket → deadline (monotonic ms)
     QTimer *m_sweep = nullptr;
     bool m_draining = false;
     bool m_drainedSent = false;

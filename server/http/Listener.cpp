@@ -6,11 +6,10 @@
 namespace cr {
 
 Listener::Listener(std::atomic<int> &open, int maxConnections, bool refuseOverLimit,
-                   OverLimit overLimitResponse, Dispatch dispatch)
+                   Dispatch dispatch)
     : m_open(open)
     , m_max(maxConnections)
     , m_refuse(refuseOverLimit)
-    , m_overLimit(std::move(overLimitResponse))
     , m_dispatch(std::move(dispatch))
 {}
 
@@ -32,16 +31,15 @@ void Listener::incomingConnection(qintptr descriptor)
 {
     if (m_open.fetch_add(1) >= m_max) {
         m_open.fetch_sub(1);
-        if (!m_refuse) { // a best-effort answer; the socket is new, so its buffer has room
-            const QByteArray response = m_overLimit();
-            (void)::send(int(descriptor), response.constData(), size_t(response.size()),
-                         MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (m_refuse) {
+            ::close(int(descriptor));
+            return;
         }
-        ::shutdown(int(descriptor), SHUT_RDWR);
-        ::close(int(descriptor));
+        // A worker answers 503 and closes gently (see HttpWorker::refuse).
+        m_dispatch(descriptor, peerOf(descriptor), true);
         return;
     }
-    m_dispatch(descriptor, peerOf(descriptor));
+    m_dispatch(descriptor, peerOf(descriptor), false);
 }
 
 } // namespace cr

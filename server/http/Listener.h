@@ -15,12 +15,11 @@ class Listener : public QTcpServer
 {
     Q_OBJECT
 public:
-    using Dispatch = std::function<void(qintptr descriptor, const QHostAddress &peer)>;
-    // Renders the 503 for one refused connection (its own Date and X-Request-Id).
-    using OverLimit = std::function<QByteArray()>;
+    // overLimit: the connection is over the limit and only gets a 503 (it is not counted).
+    using Dispatch =
+        std::function<void(qintptr descriptor, const QHostAddress &peer, bool overLimit)>;
 
-    Listener(std::atomic<int> &open, int maxConnections, bool refuseOverLimit,
-             OverLimit overLimitResponse, Dispatch dispatch);
+    Listener(std::atomic<int> &open, int maxConnections, bool refuseOverLimit, Dispatch dispatch);
 
     static QHostAddress peerOf(qintptr descriptor);
 
@@ -31,7 +30,6 @@ private:
     std::atomic<int> &m_open;
     int m_max;
     bool m_refuse;
-    OverLimit m_overLimit;
     Dispatch m_dispatch;
 };
 

@@ -22,9 +22,17 @@ std::optional<HttpResponse> JsonBodyStage::run(RequestContext &ctx) const
                         QStringLiteral("Content-Type must be application/json")));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(r.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
+    if (parseError.error != QJsonParseError::NoError) {
+        // Qt 6.4 refuses scalar documents ("42", "\"x\""), which are valid JSON (RFC 8259)
+        // that is simply not an object: inside an array they parse.
+        QJsonParseError wrapped;
+        QJsonDocument::fromJson('[' + r.body + ']', &wrapped);
+        if (wrapped.error == QJsonParseError::NoError)
+            return ctx.errorResponse(Error::make(
+                ErrorCode::ValidationError, QStringLiteral("Request body must be a JSON object")));
         return ctx.errorResponse(
             Error::make(ErrorCode::InvalidJson, QStringLiteral("Request body is not valid JSON")));
+    }
     if (!doc.isObject())
         return ctx.errorResponse(Error::make(ErrorCode::ValidationError,
                                              QStringLiteral("Request body must be a JSON object")));
