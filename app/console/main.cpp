@@ -1,15 +1,14 @@
 // coderunner: the operations console. The composition root of the console: settings, logging,
 // translations, the embedded engine behind its DataSource, and the main window.
+#include "CommandLine.h"
 #include "UnixSignals.h"
 
 #include "core/Logging.h"
-#include "core/SettingsLoader.h"
 #include "engine/EmbeddedSource.h"
 #include "ui/MainWindow.h"
 #include "ui/Translations.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QLocale>
 #include <QMessageBox>
 
@@ -26,18 +25,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(
         QCoreApplication::translate("main", "CodeRunner Console"));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "CodeRunner operations console with an embedded API server.\n"
-                "Settings come from defaults < --config file < CODERUNNER_* "
-                "environment < command line."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const cr::SettingsLoader loader;
-    loader.addOptions(parser);
-    parser.process(app);
-
-    cr::Result<cr::Settings> settings = loader.load(parser);
+    cr::Result<cr::Settings> settings = settingsFromCommandLine(
+        app, QCoreApplication::translate(
+                 "main", "CodeRunner operations console with an embedded API server."));
     if (!settings) {
         const QString message = settings.error().message;
         std::fprintf(stderr, "coderunner: %s\n", qPrintable(message));

@@ -1,11 +1,10 @@
 // coderunner-server: the headless API server. The composition root for the engine alone.
+#include "CommandLine.h"
 #include "UnixSignals.h"
 
 #include "core/Logging.h"
-#include "core/SettingsLoader.h"
 #include "engine/Engine.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -16,18 +15,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("coderunner-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CODERUNNER_VERSION));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("CodeRunner headless API server.\n"
-                       "Settings come from defaults < --config file < CODERUNNER_* environment "
-                       "< command line."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const cr::SettingsLoader loader;
-    loader.addOptions(parser);
-    parser.process(app);
-
-    cr::Result<cr::Settings> settings = loader.load(parser);
+    cr::Result<cr::Settings> settings =
+        settingsFromCommandLine(app, QStringLiteral("CodeRunner headless API server."));
     if (!settings) {
         std::fprintf(stderr, "coderunner-server: %s\n", qPrintable(settings.error().message));
         return 2;

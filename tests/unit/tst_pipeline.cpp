@@ -2,6 +2,8 @@
 // CONTRACT §1, the order of refusals, the JSON body stage, body limits, request ids, security
 // headers on the wire, Host check and CORS decisions.
 
+#include "FakeAuthenticator.h"
+
 #include "core/Authenticator.h"
 #include "core/Clock.h"
 #include "core/Settings.h"
@@ -23,26 +25,6 @@ using namespace cr;
 namespace {
 
 const QByteArray kId = "0f8fad5b-d9cb-469f-a165-70867728950e";
-
-class FakeAuthenticator final : public Authenticator
-{
-public:
-    Result<Principal> authenticate(const QByteArray &credential) const override
-    {
-        Principal p;
-        if (credential == "op") {
-            p.role = Role::Operator;
-            p.userId = QStringLiteral("u-op");
-        } else if (credential == "dev") {
-            p.role = Role::Developer;
-            p.userId = QStringLiteral("u-dev");
-        } else {
-            return Error::make(ErrorCode::Unauthorized,
-                               QStringLiteral("Missing or invalid credentials"));
-        }
-        return p;
-    }
-};
 
 struct Wire
 {

@@ -1,11 +1,10 @@
 #pragma once
 
-// Helpers for the WebSocket tests: a fake Authenticator, a QWebSocket client that collects JSON
+// Helpers for the WebSocket tests: a QWebSocket client that collects JSON
 // messages, and a deliberately slow raw client (POSIX socket with a tiny receive buffer) that
 // completes the handshake and can then stop reading.
 
-#include "core/Authenticator.h"
-#include "core/Clock.h"
+#include "FakeAuthenticator.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -13,22 +12,6 @@
 #include <QWebSocket>
 
 #include <optional>
-
-// "op" → operator u-op, "dev" → developer u-dev, "dev2" → developer u-dev2, "viewer" → viewer,
-// "op-demoted" → developer u-op (the operator's account after a role change), "short" → developer
-// whose token expires 60 s after it is presented (by the given clock), "expired" → TOKEN_EXPIRED,
-// anything else → UNAUTHORIZED.
-class FakeAuthenticator final : public cr::Authenticator
-{
-public:
-    explicit FakeAuthenticator(const cr::Clock *clock = nullptr)
-        : m_clock(clock)
-    {}
-    cr::Result<cr::Principal> authenticate(const QByteArray &credential) const override;
-
-private:
-    const cr::Clock *m_clock;
-};
 
 class WsClient : public QObject
 {
