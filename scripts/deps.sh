@@ -7,10 +7,10 @@ set -euo pipefail
 build_pkgs=(
     cmake ninja-build g++ ccache pkg-config git
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev
-    qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
-    libhttp-parser-dev libsodium-dev
+    qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libqt6sql6-sqlite libqt6sql6-psql
+    fonts-dejavu-core libhttp-parser-dev libsodium-dev
 )
-test_pkgs=(clang-14 libclang-rt-14-dev xvfb xauth)
+test_pkgs=(clang-14 libclang-rt-14-dev xvfb xauth postgresql-15)
 bench_pkgs=(nginx-light wrk procps curl linux-perf)
 
 want=("${build_pkgs[@]}")

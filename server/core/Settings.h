@@ -23,6 +23,10 @@ struct Settings
     QString tlsCert;
     QString tlsKey;
 
+    // Storage
+    QString database; // empty: SQLite file coderunner.db in the data directory
+    int storageThreads = 2;
+
     // Logging
     QString logFormat = QStringLiteral("text"); // text | json
     QString logLevel = QStringLiteral("info");  // debug | info | warning | error

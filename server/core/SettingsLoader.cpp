@@ -44,6 +44,13 @@ const std::vector<SettingsLoader::Spec> &specs()
         {"dataDir", "Directory for the database and keys.", &S::dataDir},
         {"tlsCert", "PEM certificate file; with --tls-key enables HTTPS.", &S::tlsCert},
         {"tlsKey", "PEM private key file.", &S::tlsKey},
+        {"database",
+         "Database URL, e.g. postgresql://user@host:5432/db?connect_timeout=5 (password from "
+         "PGPASSWORD or a pgpass file); empty: SQLite file coderunner.db in the data directory. "
+         "Also CODERUNNER_DATABASE_URL.",
+         &S::database},
+        {"storageThreads", "Database threads, each with its own connection.", &S::storageThreads, 1,
+         64},
         {"logFormat",
          "Log format.",
          &S::logFormat,
