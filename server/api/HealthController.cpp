@@ -9,6 +9,8 @@
 
 #include <QJsonArray>
 
+#include <memory>
+
 namespace cr {
 namespace {
 
@@ -20,6 +22,39 @@ void addBoth(Router &router, const QString &path, Handler handler, const QString
                      std::move(handler), BodyKind::None, -1, false, summary});
 }
 
+// The /health body for this millisecond. Under load many requests share one millisecond, so
+// each worker thread keeps the last body it rendered per variant and reuses it while the
+// snapshot, the millisecond and the uptime second are the same.
+QByteArray renderHealth(const HealthController::Sources &s, bool detailed, int *status)
+{
+    struct Cached
+    {
+        std::shared_ptr<const HealthSnapshot> snapshot;
+        qint64 wallMs = -1;
+        qint64 uptime = -1;
+        QByteArray body;
+    };
+    thread_local Cached t_cache[2];
+    Cached &c = t_cache[detailed ? 1 : 0];
+
+    std::shared_ptr<const HealthSnapshot> snap = s.monitor->snapshot();
+    *status = snap->overall == CheckStatus::Down ? 503 : 200;
+    const qint64 wallMs = s.clock->wallMs();
+    const qint64 uptime = (s.clock->monotonicMs() - s.startedMs) / 1000;
+    if (c.snapshot == snap && c.wallMs == wallMs && c.uptime == uptime)
+        return c.body;
+
+    const JsonTemplate &t = detailed ? snap->detailedBody : snap->publicBody;
+    std::vector<QByteArray> values(t.names().size());
+    values[size_t(t.indexOf("ts"))] = '"' + TimeText::iso(wallMs) + '"';
+    values[size_t(t.indexOf("uptime"))] = QByteArray::number(uptime);
+    c.body = t.render(values);
+    c.snapshot = std::move(snap);
+    c.wallMs = wallMs;
+    c.uptime = uptime;
+    return c.body;
+}
+
 } // namespace
 
 void HealthController::registerRoutes(Router &router) const
@@ -29,17 +64,9 @@ void HealthController::registerRoutes(Router &router) const
     addBoth(
         router, QStringLiteral("/health"),
         [s](RequestContext &ctx, Reply reply) {
-            const auto snap = s.monitor->snapshot();
             const bool detailed = ctx.principal.role >= Role::Operator;
-            const JsonTemplate &t = detailed ? snap->detailedBody : snap->publicBody;
-            std::vector<QByteArray> values(t.names().size());
-            const QByteArray &ts = TimeText::iso(s.clock->wallMs());
-            values[size_t(t.indexOf("ts"))] = '"' + ts + '"';
-            values[size_t(t.indexOf("uptime"))] =
-                QByteArray::number((s.clock->monotonicMs() - s.startedMs) / 1000);
             HttpResponse r;
-            r.status = snap->overall == CheckStatus::Down ? 503 : 200;
-            r.body = t.render(values);
+            r.body = renderHealth(s, detailed, &r.status);
             reply.send(std::move(r));
         },
         QStringLiteral("Overall health from cached background checks"));

@@ -30,13 +30,14 @@ RequestParser::Limits limitsFrom(const Settings &s)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, bool tls,
-                               QObject *parent)
+                               QHostAddress peer, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_replyTarget(std::make_shared<ReplyTarget>())
     , m_env(env)
     , m_parser(limitsFrom(*env.settings))
 {
+    m_peer = std::move(peer);
     m_replyTarget->connection = this;
     m_socket->setParent(this);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
@@ -152,10 +153,9 @@ bool HttpConnection::feedFrom(const QByteArray &data, qsizetype &pos)
 bool HttpConnection::onHead()
 {
     HttpRequest &request = m_parser.request();
-    request.peer = m_socket->property("cr.peer").value<QHostAddress>();
+    request.peer = m_peer;
     request.peerPort = m_socket->peerPort();
-    request.secure =
-        m_socket->inherits("QSslSocket") && static_cast<QSslSocket *>(m_socket)->isEncrypted();
+    request.secure = m_tls && static_cast<QSslSocket *>(m_socket)->isEncrypted();
     m_env.pipeline->begin(m_ctx, request);
     std::optional<HttpResponse> early = m_env.pipeline->runHead(m_ctx);
 
@@ -260,7 +260,6 @@ void HttpConnection::onReply(quint64 generation, HttpResponse response)
 void HttpConnection::finishMessage()
 {
     m_parser.reset();
-    m_ctx = RequestContext();
     m_phase = Phase::Idle;
     setDeadline(m_env.settings->idleTimeoutMs);
 }
@@ -279,6 +278,7 @@ void HttpConnection::send(const HttpResponse &response, bool close)
     info.http10KeepAlive = !close && request.versionMinor == 0;
     const QByteArray bytes = m_env.writer->serialize(response, info);
     m_socket->write(bytes);
+    m_socket->flush(); // write now, not on the next event-loop pass
     if (lcAccess().isInfoEnabled()) {
         const qint64 ms = m_env.clock->monotonicMs() - m_ctx.startedMs;
         qCInfo(lcAccess).noquote()

@@ -4,6 +4,7 @@
 #include "http/RequestContext.h"
 #include "http/RequestParser.h"
 
+#include <QHostAddress>
 #include <QObject>
 
 #include <memory>
@@ -23,7 +24,7 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, bool tls,
+    HttpConnection(QTcpSocket *socket, const ConnectionEnv &env, bool tls, QHostAddress peer,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 
@@ -84,6 +85,7 @@ private:
     bool m_handedOff = false;
     bool m_finished = false;
     bool m_tls = false;
+    QHostAddress m_peer; // normalised by the listener
     bool m_lingering = false;
     bool m_halfClosed = false;
 };

@@ -29,6 +29,24 @@ const char *methodName(Method method)
     return "OTHER";
 }
 
+void HttpRequest::clear()
+{
+    method = Method::Other;
+    methodText.clear();
+    target.truncate(0);
+    path.clear();
+    query.clear();
+    versionMajor = 1;
+    versionMinor = 1;
+    headers.clear(); // keeps its capacity (Qt 6)
+    body.truncate(0);
+    keepAlive = true;
+    upgrade = false;
+    peer.clear();
+    peerPort = 0;
+    secure = false;
+}
+
 QByteArray HttpRequest::header(const char *lowerName) const
 {
     const qsizetype n = qsizetype(std::strlen(lowerName));

@@ -42,6 +42,9 @@ struct HttpRequest
     quint16 peerPort = 0;
     bool secure = false;
 
+    // Empties the request for the next message, keeping allocated capacity where it can.
+    void clear();
+
     // The first value of a header (name in lower case), or a null array.
     QByteArray header(const char *lowerName) const;
     int headerCount(const char *lowerName) const;

@@ -57,11 +57,10 @@ void HttpWorker::accept(qintptr descriptor, const QHostAddress &peer)
         m_env.openConnections->fetch_sub(1);
         return;
     }
-    socket->setProperty("cr.peer", QVariant::fromValue(peer));
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_tls)
         static_cast<QSslSocket *>(socket)->setSslConfiguration(*m_tls);
-    auto *connection = new HttpConnection(socket, m_env, m_tls.has_value(), this);
+    auto *connection = new HttpConnection(socket, m_env, m_tls.has_value(), peer, this);
     connect(connection, &HttpConnection::finished, this, &HttpWorker::remove);
     m_connections.insert(connection);
 }

@@ -3,6 +3,8 @@
 #include <QRandomGenerator>
 #include <QStringBuilder>
 
+#include <cstring>
+
 namespace cr {
 namespace {
 
@@ -36,8 +38,18 @@ bool RequestIds::isAcceptable(const QByteArray &candidate)
 
 QByteArray RequestIds::next()
 {
+    // One allocation: the prefix and the counter in hex, formatted in place.
     Generator &g = t_generator;
-    return g.prefix + QByteArray::number(++g.counter, 16);
+    char digits[16];
+    int n = 0;
+    for (quint64 v = ++g.counter; v != 0 || n == 0; v >>= 4)
+        digits[n++] = "0123456789abcdef"[v & 0xf];
+    QByteArray id(g.prefix.size() + n, Qt::Uninitialized);
+    char *out = id.data();
+    std::memcpy(out, g.prefix.constData(), size_t(g.prefix.size()));
+    for (int i = 0; i < n; ++i)
+        out[g.prefix.size() + i] = digits[n - 1 - i];
+    return id;
 }
 
 } // namespace cr

@@ -66,14 +66,15 @@ void RequestParser::reset()
     m_checked = 0;
     m_chunked = false;
     m_contentLength = -1;
-    m_request = HttpRequest();
+    m_request.clear();
     m_field.clear();
     m_value.clear();
     m_inValue = false;
     m_inHead = true;
     m_started = false;
     m_event = Event::NeedMore;
-    m_error = Error();
+    if (m_error.code != ErrorCode::Internal || !m_error.message.isEmpty())
+        m_error = Error();
     m_bodyLimit = -1;
 }
 
@@ -167,9 +168,11 @@ qsizetype RequestParser::feed(const char *data, qsizetype len, Event &event)
 void RequestParser::finishHeader()
 {
     if (!m_field.isEmpty()) {
-        m_request.headers.append({m_field.toLower(), m_value.trimmed()});
-        m_field.clear();
-        m_value.clear();
+        for (char &c : m_field) // RFC 9110 names are ASCII tokens (HeadScanner checked)
+            c = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
+        m_request.headers.append({std::move(m_field), std::move(m_value).trimmed()});
+        m_field = QByteArray();
+        m_value = QByteArray();
     }
     m_inValue = false;
 }
@@ -182,7 +185,8 @@ bool RequestParser::checkHead()
     r.versionMajor = m_parser.http_major;
     r.versionMinor = m_parser.http_minor;
     r.method = toMethod(m_parser.method);
-    r.methodText = QByteArray(http_method_str(static_cast<http_method>(m_parser.method)));
+    const char *methodText = http_method_str(static_cast<http_method>(m_parser.method));
+    r.methodText = QByteArray::fromRawData(methodText, qsizetype(std::strlen(methodText)));
     r.keepAlive = http_should_keep_alive(&m_parser) != 0;
     r.upgrade = m_parser.upgrade != 0;
 

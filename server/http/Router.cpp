@@ -145,8 +145,22 @@ QByteArray Router::allowFor(const std::vector<const Route *> &candidates)
 Router::Match Router::match(Method method, const QByteArray &path) const
 {
     Match result;
-    std::vector<const Route *> samePath;
     const Method wanted = method == Method::Head ? Method::Get : method;
+
+    const auto it = m_literal.constFind(path);
+    // The common case first, without allocating: a literal path with a route for the method.
+    if (it != m_literal.constEnd()) {
+        for (int index : it.value()) {
+            const Route &r = m_routes[size_t(index)];
+            if (r.method == wanted) {
+                result.kind = Match::Kind::Found;
+                result.route = &r;
+                return result;
+            }
+        }
+    }
+
+    std::vector<const Route *> samePath;
 
     auto consider = [&](int index, RouteParams params, bool bad) {
         const Route &r = m_routes[size_t(index)];
@@ -158,7 +172,6 @@ Router::Match Router::match(Method method, const QByteArray &path) const
         }
     };
 
-    const auto it = m_literal.constFind(path);
     if (it != m_literal.constEnd()) {
         for (int index : it.value())
             consider(index, {}, false);

@@ -38,7 +38,8 @@ HostCheckStage::HostCheckStage(const QString &bindAddress, const QStringList &pu
 
 bool HostCheckStage::isAllowed(const QByteArray &hostHeader) const
 {
-    QByteArray host = hostHeader.trimmed().toLower();
+    // Allocation-free: this runs on every request.
+    QByteArrayView host = QByteArrayView(hostHeader).trimmed();
     // Strip a port: after the closing bracket of an IPv6 literal, or after the only colon.
     qsizetype colon = -1;
     if (host.startsWith('[')) {
@@ -54,14 +55,25 @@ bool HostCheckStage::isAllowed(const QByteArray &hostHeader) const
         colon = host.indexOf(':');
     }
     if (colon >= 0) {
-        const QByteArray port = host.mid(colon + 1);
-        bool ok = false;
-        const int n = port.toInt(&ok);
-        if (!ok || n < 1 || n > 65535 || port.startsWith('+') || port.startsWith('-'))
+        const QByteArrayView port = host.sliced(colon + 1);
+        if (port.isEmpty() || port.size() > 5)
             return false;
-        host.truncate(colon);
+        int n = 0;
+        for (const char c : port) {
+            if (c < '0' || c > '9')
+                return false;
+            n = n * 10 + (c - '0');
+        }
+        if (n < 1 || n > 65535)
+            return false;
+        host = host.first(colon);
     }
-    return m_hosts.contains(host);
+    for (const QByteArray &allowed : m_hosts) {
+        if (allowed.size() == host.size() &&
+            qstrnicmp(allowed.constData(), host.data(), size_t(host.size())) == 0)
+            return true;
+    }
+    return false;
 }
 
 std::optional<HttpResponse> HostCheckStage::run(RequestContext &ctx) const

@@ -2,7 +2,7 @@
 
 #include "http/Stage.h"
 
-#include <QSet>
+#include <QList>
 #include <QStringList>
 
 namespace cr {
@@ -20,7 +20,7 @@ public:
     bool isAllowed(const QByteArray &hostHeader) const;
 
 private:
-    QSet<QByteArray> m_hosts; // lower case; IPv6 literals in brackets
+    QList<QByteArray> m_hosts; // lower case; IPv6 literals in brackets; a handful
 };
 
 } // namespace cr
