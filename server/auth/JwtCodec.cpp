@@ -2,9 +2,9 @@
 
 #include "auth/Base64Url.h"
 #include "auth/KeySet.h"
-#include "auth/Sodium.h"
 #include "auth/StrictJson.h"
 #include "core/Clock.h"
+#include "secrets/Sodium.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
 #include "auth/PasswordHasher.h"
 
 #include "auth/Base64Url.h"
-#include "auth/Sodium.h"
 #include "core/Clock.h"
+#include "secrets/Sodium.h"
 
 #include <QMetaObject>
 #include <QObject>

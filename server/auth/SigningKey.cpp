@@ -1,7 +1,7 @@
 #include "auth/SigningKey.h"
 
 #include "auth/Base64Url.h"
-#include "auth/Sodium.h"
+#include "secrets/Sodium.h"
 
 #include <QtEndian>
 

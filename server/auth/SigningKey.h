@@ -1,6 +1,6 @@
 #pragma once
 
-#include "auth/SecretBytes.h"
+#include "secrets/SecretBytes.h"
 
 #include <QByteArray>
 #include <QJsonObject>

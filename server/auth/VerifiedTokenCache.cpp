@@ -1,7 +1,7 @@
 #include "auth/VerifiedTokenCache.h"
 
-#include "auth/Sodium.h"
 #include "core/Clock.h"
+#include "secrets/Sodium.h"
 
 #include <QMutex>
 

@@ -27,6 +27,12 @@ struct Settings
     QString database; // empty: SQLite file coderunner.db in the data directory
     int storageThreads = 2;
 
+    // Master key (docs/SECRETS.md). secretStore auto: the executable decides (the console the
+    // keychain, coderunner-server the key file); a database that records its store keeps it.
+    QString secretStore = QStringLiteral("auto"); // auto | keychain | keyfile
+    QString keyFile;                              // empty: master.key in the data directory
+    int keychainTimeoutMs = 5000;                 // bound on every secret-store operation
+
     // Logging
     QString logFormat = QStringLiteral("text"); // text | json
     QString logLevel = QStringLiteral("info");  // debug | info | warning | error
@@ -56,6 +62,17 @@ struct Settings
 
     // Health
     int healthIntervalMs = 5000;
+
+    // Identity (docs/AUTH.md, CONTRACT §3)
+    bool allowRegistration = true;   // self-registration (creates developers)
+    int accessTokenTtlSeconds = 900; // access token lifetime
+    int refreshGraceSeconds = 10;    // a rotated refresh token reused within this is only a 401
+    int sessionLifetimeDays = 30;    // a session family lives at most this long from login
+    int passwordMinLength = 12;
+    int passwordHashMemoryMib = 46; // Argon2id memory per hash (docs/AUTH.md)
+    int passwordHashThreads = 2;
+    bool passwordHashIdlePriority = true; // hashing never takes CPU from request handling
+    QString adminEmail;                   // made admin at start while no admin exists
 
     int effectiveWorkers() const;
     QString effectiveDataDir() const;

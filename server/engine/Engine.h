@@ -16,15 +16,19 @@ class Authenticator;
 class Clock;
 class HealthMonitor;
 class HttpServer;
+class Identity;
+class KeyWrapper;
 class RequestPipeline;
 class ResponseWriter;
 class Router;
+class StoragePool;
 class WsHub;
 struct HealthSnapshot;
 
-// The engine's object graph: settings, clock, routes and controllers, pipeline, HTTP server
-// with its WebSocket hub, and the background thread (health checks). Both executables build
-// one; nothing here touches widgets.
+// The engine's object graph: settings, clock, the database (migrated at start, then a storage
+// pool), the identity module, routes and controllers, pipeline, HTTP server with its WebSocket
+// hub, and the background thread (health checks). Both executables build one; nothing here
+// touches widgets.
 class Engine : public QObject
 {
     Q_OBJECT
@@ -33,12 +37,20 @@ public:
                     QObject *parent = nullptr);
     ~Engine() override;
 
-    // Before start(): who verifies bearer credentials (the identity module).
+    // Before start(): who verifies bearer credentials instead of the identity module's
+    // TokenAuthenticator (tests).
     void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
+
+    // Before start(): what wraps the token signing keys for storage (the secrets module's
+    // master key). Without one the keys are kept in memory only, with a warning: access tokens
+    // stop verifying when the process restarts (docs/AUTH.md).
+    void setKeyWrapper(std::shared_ptr<const KeyWrapper> wrapper);
 
     // Before start(): more routes (tests, embedding applications). Registered before /api.
     void setExtraRoutes(std::function<void(Router &)> registerRoutes);
 
+    // Refuses to start (with a message saying why) when the database configuration is wrong,
+    // the database cannot be opened or migrated, or the identity state cannot be loaded.
     Status start();
     void shutdown(); // graceful; emits stopped()
     bool isRunning() const;
@@ -53,17 +65,30 @@ public:
     WsHub *hub() const { return m_hub.get(); }
     const RequestPipeline *pipeline() const { return m_pipeline.get(); }
     qint64 startedMs() const { return m_startedMs; }
+    // While running: the identity module (accounts, sessions, API keys) and the storage pool.
+    Identity *identity() const { return m_identity.get(); }
+    StoragePool *storage() const { return m_pool.get(); }
+    int schemaVersion() const { return m_schemaVersion; }
 
 Q_SIGNALS:
     void healthUpdated();
     void stopped();
 
 private:
+    Status startStorage();
+    void stopStorage();
     void stopBackground();
+    void registerRoutes();
 
     Settings m_settings;
     std::shared_ptr<Clock> m_clock;
     std::shared_ptr<const Authenticator> m_authenticator;
+    std::shared_ptr<const KeyWrapper> m_keyWrapper;
+    std::unique_ptr<StoragePool> m_pool;
+    std::unique_ptr<Identity> m_identity;
+    int m_schemaVersion = 0;
+    QString m_databaseBackend;
+    QString m_databaseUrl; // redacted
     std::function<void(Router &)> m_extraRoutes;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ResponseWriter> m_writer;

@@ -1,4 +1,4 @@
-#include "auth/Sodium.h"
+#include "secrets/Sodium.h"
 
 #include <QtGlobal>
 

@@ -1,6 +1,6 @@
-#include "auth/SecretBytes.h"
+#include "secrets/SecretBytes.h"
 
-#include "auth/Sodium.h"
+#include "secrets/Sodium.h"
 
 #include <sodium.h>
 

@@ -1,0 +1,122 @@
+#include "api/AdminController.h"
+
+#include "api/AuthController.h"
+#include "core/Clock.h"
+#include "http/Reply.h"
+#include "http/RequestContext.h"
+#include "http/Router.h"
+#include "identity/AdminService.h"
+#include "identity/Identity.h"
+#include "identity/JsonTime.h"
+
+#include <QJsonArray>
+
+namespace cr {
+namespace {
+
+QJsonObject pageJson(const char *plural, qint64 total, int page, int limit, const QJsonArray &items)
+{
+    return QJsonObject{{QString::fromLatin1(plural), items},
+                       {QStringLiteral("total"), total},
+                       {QStringLiteral("page"), page},
+                       {QStringLiteral("limit"), limit}};
+}
+
+} // namespace
+
+void AdminController::registerRoutes(Router &router) const
+{
+    Identity *identity = &m_identity;
+
+    router.add(Route{Method::Get, QStringLiteral("/api/admin/users"), Role::Admin,
+                     [identity](RequestContext &ctx, Reply reply) {
+                         const Result<PageRequest> page = AuthController::pageOf(ctx);
+                         if (!page)
+                             return reply.fail(page.error());
+                         identity->admin().listUsers(page.value(), [reply](Result<Page<User>> p) {
+                             if (!p)
+                                 return reply.fail(p.error());
+                             QJsonArray items;
+                             for (const User &u : p.value().items)
+                                 items.append(u.toAdminJson());
+                             reply.ok(pageJson("users", p.value().total, p.value().page,
+                                               p.value().limit, items));
+                         });
+                     },
+                     BodyKind::None, -1, false,
+                     QStringLiteral("Accounts (?page, ?limit, ?search by name or e-mail)")});
+
+    router.add(Route{
+        Method::Patch, QStringLiteral("/api/admin/users/:id<uuid>"), Role::Admin,
+        [identity](RequestContext &ctx, Reply reply) {
+            QList<FieldError> errors;
+            AdminService::UserChange change;
+            if (const auto role =
+                    AuthController::optionalString(ctx.json, QStringLiteral("role"), errors)) {
+                change.role = User::roleFromName(*role);
+                if (!change.role)
+                    errors.append({QStringLiteral("role"),
+                                   QStringLiteral("must be viewer, developer, operator or admin")});
+            }
+            const QJsonValue disabled = ctx.json.value(QStringLiteral("disabled"));
+            if (disabled.isBool())
+                change.disabled = disabled.toBool();
+            else if (!disabled.isUndefined() && !disabled.isNull())
+                errors.append({QStringLiteral("disabled"), QStringLiteral("must be a boolean")});
+            if (errors.isEmpty() && !change.role && !change.disabled)
+                errors.append({QStringLiteral("role"),
+                               QStringLiteral("nothing to change: send role and/or disabled")});
+            if (!errors.isEmpty())
+                return reply.fail(AuthController::invalid(errors));
+            identity->admin().updateUser(
+                AuthController::callerOf(ctx), ctx.params.value(QStringLiteral("id")), change,
+                [reply](Result<User> u) {
+                    if (!u)
+                        return reply.fail(u.error());
+                    reply.ok(QJsonObject{{QStringLiteral("user"), u.value().toAdminJson()}});
+                });
+        },
+        BodyKind::Json, 16 * 1024, false,
+        QStringLiteral("Change an account's role or disable it (takes effect at once)")});
+
+    const System system = m_system;
+    router.add(
+        Route{Method::Get, QStringLiteral("/api/admin/system"), Role::Operator,
+              [system, identity](RequestContext &, Reply reply) {
+                  const qint64 uptime = (system.clock->monotonicMs() - system.startedMs) / 1000;
+                  const qint64 startedAt = system.clock->wallMs() - uptime * 1000;
+                  reply.ok(QJsonObject{
+                      {QStringLiteral("version"), system.version},
+                      {QStringLiteral("environment"), system.environment},
+                      {QStringLiteral("uptimeSeconds"), uptime},
+                      {QStringLiteral("startedAt"), JsonTime::iso(startedAt)},
+                      {QStringLiteral("database"), system.database},
+                      {QStringLiteral("configuration"), system.configuration},
+                      {QStringLiteral("tokens"),
+                       QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("EdDSA")},
+                                   {QStringLiteral("keyId"), identity->currentKeyId()},
+                                   {QStringLiteral("keysPersisted"), identity->keysPersisted()}}}});
+              },
+              BodyKind::None, -1, false,
+              QStringLiteral("Version, uptime, database and configuration summary (no secrets)")});
+
+    router.add(Route{
+        Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,
+        [identity](RequestContext &ctx, Reply reply) {
+            const Result<PageRequest> page = AuthController::pageOf(ctx);
+            if (!page)
+                return reply.fail(page.error());
+            identity->admin().auditLog(page.value(), [reply](Result<Page<AuditEntry>> p) {
+                if (!p)
+                    return reply.fail(p.error());
+                QJsonArray items;
+                for (const AuditEntry &e : p.value().items)
+                    items.append(e.toJson());
+                reply.ok(pageJson("logs", p.value().total, p.value().page, p.value().limit, items));
+            });
+        },
+        BodyKind::None, -1, false,
+        QStringLiteral("Audit log, newest first (?page, ?limit, ?search by action)")});
+}
+
+} // namespace cr

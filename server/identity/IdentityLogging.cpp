@@ -1,0 +1,3 @@
+#include "identity/IdentityLogging.h"
+
+Q_LOGGING_CATEGORY(lcIdentity, "cr.identity")

@@ -1,0 +1,23 @@
+#include "identity/IdentityOptions.h"
+
+#include "core/Settings.h"
+#include "identity/EmailAddress.h"
+
+namespace cr {
+
+IdentityOptions IdentityOptions::fromSettings(const Settings &s)
+{
+    IdentityOptions o;
+    o.allowRegistration = s.allowRegistration;
+    o.accessTokenTtlSeconds = s.accessTokenTtlSeconds;
+    o.refreshGraceMs = qint64(s.refreshGraceSeconds) * 1000;
+    o.sessionLifetimeMs = qint64(s.sessionLifetimeDays) * 24 * 3600 * 1000;
+    o.passwordMinLength = s.passwordMinLength;
+    o.adminEmail = EmailAddress::normalize(s.adminEmail);
+    o.passwordHashMemoryMib = s.passwordHashMemoryMib;
+    o.passwordHashThreads = s.passwordHashThreads;
+    o.passwordHashIdlePriority = s.passwordHashIdlePriority;
+    return o;
+}
+
+} // namespace cr

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+namespace cr {
+
+struct Settings;
+
+// The identity module's settings (from the settings table) and fixed values.
+struct IdentityOptions
+{
+    // The access tokens' iss and aud: fixed values (CONTRACT §3).
+    static constexpr const char *kIssuer = "coderunner";
+    static constexpr const char *kAudience = "coderunner-api";
+    static constexpr int kMaxNameLength = 100;
+    static constexpr int kMaxApiKeysPerUser = 100;
+    static constexpr int kMaxDeviceLength = 200;
+
+    bool allowRegistration = true;
+    qint64 accessTokenTtlSeconds = 900;
+    qint64 refreshGraceMs = 10 * 1000;
+    qint64 sessionLifetimeMs = qint64(30) * 24 * 3600 * 1000;
+    int passwordMinLength = 12;
+    QString adminEmail;
+    int passwordHashMemoryMib = 46;
+    int passwordHashThreads = 2;
+    bool passwordHashIdlePriority = true;
+
+    static IdentityOptions fromSettings(const Settings &settings);
+};
+
+} // namespace cr

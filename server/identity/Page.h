@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace cr {
+
+// A page request of a list endpoint (CONTRACT §1: ?page=1&limit=20, limit ≤ 100, ?search=).
+struct PageRequest
+{
+    static constexpr int kMaxLimit = 100;
+    int page = 1;
+    int limit = 20;
+    QString search;
+
+    qint64 offset() const { return qint64(page - 1) * limit; }
+};
+
+// One page of a list and the total number of items.
+template<class T>
+struct Page
+{
+    QList<T> items;
+    qint64 total = 0;
+    int page = 1;
+    int limit = 20;
+};
+
+} // namespace cr
