@@ -52,8 +52,8 @@ const std::vector<SettingsLoader::Spec> &specs()
         {"storageThreads", "Database threads, each with its own connection.", &S::storageThreads, 1,
          64},
         {"secretStore",
-         "Where the master key lives (auto: the keychain for the console, the key file for "
-         "coderunner-server; a database that records its store keeps it).",
+         "Where the master key lives (auto: the key file for now, for both executables; a "
+         "database that records its store keeps it).",
          &S::secretStore,
          0,
          0,

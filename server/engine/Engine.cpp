@@ -14,6 +14,9 @@
 #include "http/Router.h"
 #include "identity/Identity.h"
 #include "identity/IdentityOptions.h"
+#include "secrets/MasterKey.h"
+#include "secrets/MasterKeyBootstrap.h"
+#include "secrets/SecretStoreFactory.h"
 #include "store/ConnectionFactory.h"
 #include "store/DatabaseConfig.h"
 #include "store/Db.h"
@@ -25,6 +28,7 @@
 #include "ws/WsHub.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QThread>
@@ -77,6 +81,10 @@ Status Engine::startStorage()
         return Error::make(version.error().code,
                            QStringLiteral("cannot migrate the database %1: %2")
                                .arg(where, version.error().message));
+    if (!m_keyWrapper) {
+        if (Status st = loadMasterKey(*db.value()); !st)
+            return st;
+    }
     m_schemaVersion = version.value();
     m_databaseBackend = config.value().backendName();
     m_databaseUrl = where;
@@ -104,6 +112,36 @@ void Engine::stopStorage()
         m_pool->stop();
     m_identity.reset();
     m_pool.reset();
+}
+
+// The master key, from the store the database records (or, on first start, the configured
+// one). A key file answers at once; a keychain within keychainTimeoutMs per call, so this wait
+// is bounded. "auto" means the key file here.
+Status Engine::loadMasterKey(Db &db)
+{
+    Result<SecretStoreChoice> choice =
+        SecretStoreFactory::choice(m_settings, SecretStoreKind::KeyFile);
+    if (!choice)
+        return choice.error();
+    QEventLoop loop;
+    QObject context;
+    std::optional<Result<MasterKey>> key;
+    const Settings &settings = m_settings;
+    MasterKeyBootstrap::run(
+        &context, db, choice.value(),
+        [&settings](SecretStoreKind kind) { return SecretStoreFactory::create(kind, settings); },
+        [&](Result<MasterKey> result) {
+            key = std::move(result);
+            loop.quit();
+        });
+    if (!key)
+        loop.exec();
+    if (!key->ok())
+        return Error::make(key->error().code,
+                           QStringLiteral("master key: ") + key->error().message);
+    m_keyWrapper = std::make_shared<MasterKey>(key->value());
+    qCInfo(lcCore).noquote() << "master key" << m_keyWrapper->keyId() << "loaded";
+    return {};
 }
 
 QString Engine::databasePath() const

@@ -13,6 +13,7 @@ class QThread;
 namespace cr {
 
 class Authenticator;
+class Db;
 class Clock;
 class HealthMonitor;
 class HttpServer;
@@ -41,9 +42,9 @@ public:
     // TokenAuthenticator (tests).
     void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
 
-    // Before start(): what wraps the token signing keys for storage (the secrets module's
-    // master key). Without one the keys are kept in memory only, with a warning: access tokens
-    // stop verifying when the process restarts (docs/AUTH.md).
+    // Before start(): what wraps the token signing keys for storage. Unset (the normal case),
+    // the engine loads the master key itself from the configured secret store at start
+    // (docs/SECRETS.md) and refuses to start when an expected key is missing.
     void setKeyWrapper(std::shared_ptr<const KeyWrapper> wrapper);
 
     // Before start(): more routes (tests, embedding applications). Registered before /api.
@@ -76,6 +77,7 @@ Q_SIGNALS:
 
 private:
     Status startStorage();
+    Status loadMasterKey(Db &db);
     void stopStorage();
     void stopBackground();
     void registerRoutes();
