@@ -111,18 +111,14 @@ PasswordHasher::PasswordHasher(const Clock &clock, Options options)
     m_options.queueCapacity = qMax(1, m_options.queueCapacity);
     m_options.queueTimeoutMs = qMax<qint64>(0, m_options.queueTimeoutMs);
 
-    // The dummy hash: a random password nobody knows, hashed with the current parameters.
-    unsigned char random[32];
-    randombytes_buf(random, sizeof random);
-    const Result<QByteArray> dummy = hashNow(QString::fromLatin1(
-        Base64Url::encode(QByteArrayView(reinterpret_cast<const char *>(random), sizeof random))));
-    sodium_memzero(random, sizeof random);
-    if (!dummy)
-        qFatal("cannot compute the dummy password hash (out of memory?)");
-    m_dummyHash = dummy.value();
-
     for (int i = 0; i < m_options.threads; ++i) {
-        std::unique_ptr<QThread> thread(QThread::create([this] { workerLoop(); }));
+        // The first worker computes the dummy hash before taking jobs: off the start-up path
+        // (it costs one full hash and its memory), and ready long before the first login.
+        std::unique_ptr<QThread> thread(QThread::create([this, i] {
+            if (i == 0)
+                dummyHash();
+            workerLoop();
+        }));
         thread->setObjectName(QStringLiteral("cr-pwhash-%1").arg(i));
         thread->start(m_options.priority);
         m_threads.push_back(std::move(thread));
@@ -174,7 +170,7 @@ void PasswordHasher::verifyDummy(const QString &password, QObject *context, Veri
     Job job;
     job.kind = Job::Kind::Dummy;
     job.password = utf8Of(password);
-    job.encoded = m_dummyHash;
+    // Filled in by the worker (dummyHash()), which may still be computing it.
     job.onVerify = std::move(done);
     job.delivery = Delivery::to(context);
     submit(std::move(job));
@@ -220,6 +216,22 @@ void PasswordHasher::fail(Job &job, const Error &error)
         Delivery::post(job.delivery, [cb = std::move(job.onVerify), error] { cb(error); });
 }
 
+const QByteArray &PasswordHasher::dummyHash() const
+{
+    // A random password nobody knows, hashed with the current parameters, once.
+    std::call_once(m_dummyOnce, [this] {
+        unsigned char random[32];
+        randombytes_buf(random, sizeof random);
+        const Result<QByteArray> dummy = hashNow(QString::fromLatin1(Base64Url::encode(
+            QByteArrayView(reinterpret_cast<const char *>(random), sizeof random))));
+        sodium_memzero(random, sizeof random);
+        if (!dummy)
+            qFatal("cannot compute the dummy password hash (out of memory?)");
+        m_dummyHash = dummy.value();
+    });
+    return m_dummyHash;
+}
+
 void PasswordHasher::workerLoop()
 {
     for (;;) {
@@ -261,6 +273,8 @@ void PasswordHasher::run(Job &job) const
         return;
     }
     Result<bool> result = false;
+    if (job.kind == Job::Kind::Dummy)
+        job.encoded = dummyHash();
     if (!looksLikeArgon2(job.encoded)) {
         result =
             Error::make(ErrorCode::Internal, QStringLiteral("stored password hash is malformed"));

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QObject;
@@ -83,12 +84,14 @@ private:
     void submit(Job job);
     void takeExpiredLocked(qint64 nowMs, std::vector<Job> &out);
     void workerLoop();
+    const QByteArray &dummyHash() const;
     void run(Job &job) const;
     static void fail(Job &job, const Error &error);
 
     const Clock &m_clock;
     Options m_options;
-    QByteArray m_dummyHash;
+    mutable std::once_flag m_dummyOnce;
+    mutable QByteArray m_dummyHash;
 
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
