@@ -34,6 +34,17 @@ Error accountGone()
     return Error::make(ErrorCode::NotFound, QStringLiteral("Account not found"));
 }
 
+// The caller's own account, which must still exist.
+Result<User> existingUser(Db &db, const QString &id)
+{
+    Result<std::optional<User>> u = UserRepository::findById(db, id);
+    if (!u)
+        return u.error();
+    if (!u.value())
+        return accountGone();
+    return *u.value();
+}
+
 struct Created
 {
     User user;
@@ -277,16 +288,7 @@ void AccountService::rehashLater(const QString &userId, const QString &password)
 void AccountService::profile(const Caller &caller, Done<User> done)
 {
     m_env.pool->run<User>(
-        m_env.context,
-        [id = caller.userId()](Db &db) -> Result<User> {
-            Result<std::optional<User>> u = UserRepository::findById(db, id);
-            if (!u)
-                return u.error();
-            if (!u.value())
-                return accountGone();
-            return *u.value();
-        },
-        done);
+        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); }, done);
 }
 
 void AccountService::updateProfile(const Caller &caller, const ProfileUpdate &in, Done<User> done)
@@ -315,12 +317,10 @@ void AccountService::updateProfile(const Caller &caller, const ProfileUpdate &in
             Transaction tx(db);
             if (!tx.begun())
                 return tx.begun().error();
-            Result<std::optional<User>> found = UserRepository::findById(db, caller.userId());
+            Result<User> found = existingUser(db, caller.userId());
             if (!found)
                 return found.error();
-            if (!found.value())
-                return accountGone();
-            User u = *found.value();
+            User u = found.value();
             QStringList changed;
             if (update.name && *update.name != u.name)
                 changed << QStringLiteral("name");
@@ -363,15 +363,7 @@ void AccountService::changePassword(const Caller &caller, const QString &oldPass
     if (auto refusal = SessionService::refuseApiKey(caller))
         return done(*refusal);
     m_env.pool->run<User>(
-        m_env.context,
-        [id = caller.userId()](Db &db) -> Result<User> {
-            Result<std::optional<User>> u = UserRepository::findById(db, id);
-            if (!u)
-                return u.error();
-            if (!u.value())
-                return accountGone();
-            return *u.value();
-        },
+        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); },
         [this, caller, oldPassword, newPassword, done](Result<User> user) {
             if (!user)
                 return done(user.error());
