@@ -190,9 +190,9 @@ int main(int argc, char *argv[])
             return 1;
         }
         const std::string dataDir(dirBuf.data());
-        std::vector<std::string> args = {server,         "--bind",     "127.0.0.1",
-                                         "--port",       std::to_string(port),
-                                         "--data-dir",   dataDir + "/data"};
+        std::vector<std::string> args = {
+            server,       "--bind",         "127.0.0.1", "--port", std::to_string(port),
+            "--data-dir", dataDir + "/data"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char *> cargs;
         for (std::string &a : args)
@@ -262,8 +262,9 @@ int main(int argc, char *argv[])
             hwm = statusKb(pid, "VmHWM");
         } else {
             ++failures;
-            std::fprintf(stderr, "cr-bench-startup: start %ld got no 200 within %ld ms%s (see %s)\n",
-                         s, timeoutMs, exited ? "; the server exited" : "", errPath.c_str());
+            std::fprintf(stderr,
+                         "cr-bench-startup: start %ld got no 200 within %ld ms%s (see %s)\n", s,
+                         timeoutMs, exited ? "; the server exited" : "", errPath.c_str());
         }
         if (!exited)
             stopChild(pid);

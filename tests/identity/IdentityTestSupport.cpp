@@ -178,4 +178,13 @@ Account Client::makeUser(cr::Role role, const QString &tag)
     return login(a).value_or(Account());
 }
 
+std::unique_ptr<TestServer> startServer(const cr::test::TestDatabase &database,
+                                        std::shared_ptr<cr::Clock> clock)
+{
+    auto server = std::make_unique<TestServer>(settings(urlOf(database)), std::move(clock));
+    if (!server->start())
+        return nullptr;
+    return server;
+}
+
 } // namespace idtest

@@ -41,6 +41,9 @@ cr::Settings settings(const QString &databaseUrl = QString());
 
 // The database URL of a test database (SQLite file or PostgreSQL database of the pg fixture).
 QString urlOf(const cr::test::TestDatabase &database);
+// A started server on that database (nullptr if it did not start), with an optional clock.
+std::unique_ptr<TestServer> startServer(const cr::test::TestDatabase &database,
+                                        std::shared_ptr<cr::Clock> clock = nullptr);
 
 // A KeyWrapper for tests: not encryption, but it round-trips and refuses other associated data.
 class FakeKeyWrapper final : public cr::KeyWrapper

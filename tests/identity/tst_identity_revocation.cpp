@@ -24,10 +24,7 @@ private:
     std::unique_ptr<TestServer> start(const cr::test::TestDatabase &db, bool manualClock = false)
     {
         m_clock = manualClock ? std::make_shared<cr::ManualClock>() : nullptr;
-        auto server = std::make_unique<TestServer>(idtest::settings(idtest::urlOf(db)), m_clock);
-        if (!server->start())
-            return nullptr;
-        return server;
+        return idtest::startServer(db, m_clock);
     }
 
     static int status(const std::optional<RawClient::Response> &r) { return r ? r->status : 0; }

@@ -7,8 +7,7 @@
 TestServer::TestServer(cr::Settings settings, std::shared_ptr<cr::Clock> clock)
     : m_settings(std::move(settings))
     , m_clock(std::move(clock))
-{
-}
+{}
 
 TestServer::~TestServer()
 {
