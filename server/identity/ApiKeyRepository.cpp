@@ -51,13 +51,7 @@ Result<Page<ApiKey>> ApiKeyRepository::listForUser(Db &db, const QString &userId
                  {userId, request.limit, request.offset()});
     if (!rows)
         return rows.error();
-    Page<ApiKey> page;
-    page.total = total.value().toLongLong();
-    page.page = request.page;
-    page.limit = request.limit;
-    for (int i = 0; i < rows.value().size(); ++i)
-        page.items.append(keyAt(rows.value(), i));
-    return page;
+    return Page<ApiKey>::from(request, total.value().toLongLong(), rows.value(), keyAt);
 }
 
 Result<std::optional<ApiKey>> ApiKeyRepository::find(Db &db, const QString &id,

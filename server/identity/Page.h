@@ -24,6 +24,19 @@ struct Page
     qint64 total = 0;
     int page = 1;
     int limit = 20;
+
+    // A page of `request` from query rows, each turned into a T by at(rows, index).
+    template<class Rows, class At>
+    static Page from(const PageRequest &request, qint64 total, const Rows &rows, At at)
+    {
+        Page p;
+        p.total = total;
+        p.page = request.page;
+        p.limit = request.limit;
+        for (int i = 0; i < rows.size(); ++i)
+            p.items.append(at(rows, i));
+        return p;
+    }
 };
 
 } // namespace cr

@@ -106,13 +106,7 @@ Result<Page<Session>> SessionRepository::listLive(Db &db, const QString &userId,
                  where + QVariantList{request.limit, request.offset()});
     if (!rows)
         return rows.error();
-    Page<Session> page;
-    page.total = total.value().toLongLong();
-    page.page = request.page;
-    page.limit = request.limit;
-    for (int i = 0; i < rows.value().size(); ++i)
-        page.items.append(sessionAt(rows.value(), i));
-    return page;
+    return Page<Session>::from(request, total.value().toLongLong(), rows.value(), sessionAt);
 }
 
 Result<QList<QPair<QString, qint64>>> SessionRepository::revokedSince(Db &db, qint64 sinceMs)

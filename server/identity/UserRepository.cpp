@@ -78,13 +78,7 @@ Result<Page<User>> UserRepository::list(Db &db, const PageRequest &request)
         where + QVariantList{request.limit, request.offset()});
     if (!rows)
         return rows.error();
-    Page<User> page;
-    page.total = total.value().toLongLong();
-    page.page = request.page;
-    page.limit = request.limit;
-    for (int i = 0; i < rows.value().size(); ++i)
-        page.items.append(userAt(rows.value(), i));
-    return page;
+    return Page<User>::from(request, total.value().toLongLong(), rows.value(), userAt);
 }
 
 Result<int> UserRepository::updateProfile(Db &db, const QString &id, const QString &name,
