@@ -8,9 +8,10 @@ build_pkgs=(
     cmake ninja-build g++ ccache pkg-config git
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libqt6sql6-sqlite libqt6sql6-psql
-    fonts-dejavu-core libhttp-parser-dev libsodium-dev qtkeychain-qt6-dev
+    fonts-dejavu-core libhttp-parser-dev libsodium-dev qtkeychain-qt6-dev prometheus-cpp-dev
 )
-test_pkgs=(clang-14 libclang-rt-14-dev xvfb xauth postgresql-15 dbus gnome-keyring libsecret-1-0)
+test_pkgs=(clang-14 libclang-rt-14-dev xvfb xauth postgresql-15 dbus gnome-keyring libsecret-1-0
+    prometheus)
 bench_pkgs=(nginx-light wrk procps curl linux-perf)
 
 want=("${build_pkgs[@]}")
