@@ -2,6 +2,7 @@
 
 #include "datasource/DataSource.h"
 #include "ui/DashboardArea.h"
+#include "ui/FirstRunDialog.h"
 #include "ui/HealthPanel.h"
 #include "ui/ServerPanel.h"
 #include "ui/StatusPresentation.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(DataSource *source, QWidget *parent)
 
     connect(m_source, &DataSource::statusChanged, this, &MainWindow::onStatusChanged);
     connect(m_source, &DataSource::healthChanged, this, &MainWindow::refreshHealth);
+    connect(m_source, &DataSource::firstRunNeeded, this, &MainWindow::onFirstRunNeeded);
     onStatusChanged(m_source->status());
 
     resize(1100, 700);
@@ -109,6 +111,22 @@ void MainWindow::onStatusChanged(const ServerStatus &status)
 
     if (m_quitting && status.isIdle())
         finishQuit();
+}
+
+void MainWindow::onFirstRunNeeded(bool needed)
+{
+    if (!needed || m_firstRun || m_quitting)
+        return;
+    m_firstRun = new FirstRunDialog(m_source, this);
+    connect(m_firstRun, &QDialog::finished, this, [this](int result) {
+        if (result == QDialog::Accepted)
+            m_stateMessage->setText(
+                tr("Administrator %1 created. Sign in with it to manage the server.")
+                    .arg(m_firstRun->createdEmail()));
+        m_firstRun->deleteLater();
+        m_firstRun = nullptr;
+    });
+    m_firstRun->open();
 }
 
 void MainWindow::refreshHealth()

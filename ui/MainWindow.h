@@ -11,6 +11,7 @@ namespace cr {
 
 class DashboardArea;
 class DataSource;
+class FirstRunDialog;
 class HealthPanel;
 class ServerPanel;
 
@@ -28,6 +29,8 @@ public:
     ~MainWindow() override;
 
     DashboardArea *dashboards() const { return m_dashboards; }
+    // The first-run dialog while it is shown (the server has no administrator yet).
+    FirstRunDialog *firstRunDialog() const { return m_firstRun; }
     bool isQuitting() const { return m_quitting; }
 
 public Q_SLOTS:
@@ -45,6 +48,7 @@ private:
     void onStatusChanged(const ServerStatus &status);
     void refreshHealth();
     void finishQuit();
+    void onFirstRunNeeded(bool needed);
 
     DataSource *m_source;
     ServerPanel *m_serverPanel = nullptr;
@@ -54,6 +58,7 @@ private:
     QLabel *m_stateMessage = nullptr;
     bool m_quitting = false;
     bool m_quitReady = false;
+    FirstRunDialog *m_firstRun = nullptr;
 };
 
 } // namespace cr

@@ -1,5 +1,6 @@
 // coderunner-server: the headless API server. The composition root for the engine alone.
 #include "CommandLine.h"
+#include "ServerCommands.h"
 #include "UnixSignals.h"
 
 #include "core/Logging.h"
@@ -17,6 +18,9 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("coderunner-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CODERUNNER_VERSION));
+    // user add|list, keys rotate|list: administration without starting the server.
+    if (ServerCommands::isVerb(QCoreApplication::arguments()))
+        return ServerCommands::run(QCoreApplication::arguments());
 
     cr::Result<cr::Settings> settings =
         settingsFromCommandLine(app, QStringLiteral("CodeRunner headless API server."));

@@ -80,25 +80,26 @@ void AdminController::registerRoutes(Router &router) const
         QStringLiteral("Change an account's role or disable it (takes effect at once)")});
 
     const System system = m_system;
-    router.add(
-        Route{Method::Get, QStringLiteral("/api/admin/system"), Role::Operator,
-              [system, identity](RequestContext &, Reply reply) {
-                  const qint64 uptime = (system.clock->monotonicMs() - system.startedMs) / 1000;
-                  const qint64 startedAt = system.clock->wallMs() - uptime * 1000;
-                  reply.ok(QJsonObject{
-                      {QStringLiteral("version"), system.version},
-                      {QStringLiteral("environment"), system.environment},
-                      {QStringLiteral("uptimeSeconds"), uptime},
-                      {QStringLiteral("startedAt"), JsonTime::iso(startedAt)},
-                      {QStringLiteral("database"), system.database},
-                      {QStringLiteral("configuration"), system.configuration},
-                      {QStringLiteral("tokens"),
-                       QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("EdDSA")},
-                                   {QStringLiteral("keyId"), identity->currentKeyId()},
-                                   {QStringLiteral("keysPersisted"), identity->keysPersisted()}}}});
-              },
-              BodyKind::None, -1, false,
-              QStringLiteral("Version, uptime, database and configuration summary (no secrets)")});
+    router.add(Route{
+        Method::Get, QStringLiteral("/api/admin/system"), Role::Operator,
+        [system, identity](RequestContext &, Reply reply) {
+            const qint64 uptime = (system.clock->monotonicMs() - system.startedMs) / 1000;
+            const qint64 startedAt = system.clock->wallMs() - uptime * 1000;
+            reply.ok(QJsonObject{
+                {QStringLiteral("version"), system.version},
+                {QStringLiteral("environment"), system.environment},
+                {QStringLiteral("uptimeSeconds"), uptime},
+                {QStringLiteral("startedAt"), JsonTime::iso(startedAt)},
+                {QStringLiteral("database"), system.database},
+                {QStringLiteral("configuration"), system.configuration},
+                {QStringLiteral("sandbox"), system.sandbox ? system.sandbox() : QJsonObject()},
+                {QStringLiteral("tokens"),
+                 QJsonObject{{QStringLiteral("algorithm"), QStringLiteral("EdDSA")},
+                             {QStringLiteral("keyId"), identity->currentKeyId()},
+                             {QStringLiteral("keysPersisted"), identity->keysPersisted()}}}});
+        },
+        BodyKind::None, -1, false,
+        QStringLiteral("Version, uptime, database and configuration summary (no secrets)")});
 
     router.add(Route{
         Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,

@@ -24,6 +24,8 @@ public:
         qint64 startedMs = 0;      // monotonic
         QJsonObject database;      // {backend, url (redacted), schemaVersion, latestSchemaVersion}
         QJsonObject configuration; // a summary without secrets
+        // What the host offers the sandbox (exec/SandboxProbe): read per request, never waits.
+        std::function<QJsonObject()> sandbox;
     };
 
     AdminController(Identity &identity, System system)

@@ -9,9 +9,13 @@
 #include "identity/Identity.h"
 #include "identity/JsonTime.h"
 #include "identity/SessionService.h"
+#include "protect/LoginThrottle.h"
+#include "protect/NameRules.h"
+#include "protect/RateLimiter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 
 namespace cr {
 namespace {
@@ -33,6 +37,17 @@ QJsonObject authJson(const AuthResult &r)
                        {QStringLiteral("token"), QString::fromLatin1(r.token)},
                        {QStringLiteral("refreshToken"), QString::fromLatin1(r.refreshToken)},
                        {QStringLiteral("expiresAt"), JsonTime::iso(r.expiresAtMs)}};
+}
+
+// A login's verdict for the metrics: signed in, or wrong e-mail or password.
+void tellVerdict(const AuthController::LoginObserver &onLogin, const Result<AuthResult> &a)
+{
+    if (!onLogin)
+        return;
+    if (a)
+        onLogin(true);
+    else if (a.error().code == ErrorCode::InvalidCredentials)
+        onLogin(false);
 }
 
 template<class T>
@@ -64,7 +79,7 @@ Caller AuthController::callerOf(const RequestContext &ctx)
 {
     Caller c;
     c.principal = ctx.principal;
-    c.ip = ctx.request->peer.toString();
+    c.ip = (ctx.clientAddress.isNull() ? ctx.request->peer : ctx.clientAddress).toString();
     c.device = QString::fromUtf8(ctx.request->header("user-agent"))
                    .left(IdentityOptions::kMaxDeviceLength);
     return c;
@@ -148,10 +163,11 @@ void AuthController::registerRoutes(Router &router) const
 void AuthController::registerAccountRoutes(Router &router) const
 {
     Identity *identity = &m_identity;
+    RateLimiter *limiter = m_limiter;
 
     router.add(route(
         Method::Post, "/api/auth/register", Role::Anonymous,
-        [identity](RequestContext &ctx, Reply reply) {
+        [identity, limiter](RequestContext &ctx, Reply reply) {
             QList<FieldError> errors;
             AccountService::Registration r;
             r.email = requiredString(ctx.json, "email", errors);
@@ -159,29 +175,79 @@ void AuthController::registerAccountRoutes(Router &router) const
             r.name = optionalString(ctx.json, QStringLiteral("name"), errors).value_or(QString());
             if (!errors.isEmpty())
                 return reply.fail(invalid(errors));
+            if (!r.name.isEmpty()) {
+                if (auto problem = NameRules::displayNameProblem(r.name))
+                    return reply.fail(invalid({{QStringLiteral("name"), *problem}}));
+            }
             r.ignoredFields = privilegedFields(ctx.json);
-            identity->accounts().registerUser(r, callerOf(ctx), [reply](Result<AuthResult> a) {
-                if (!a)
-                    return reply.fail(a.error());
-                reply.ok(authJson(a.value()), 201);
-            });
+            // Accounts created per address: reserved now, given back if the registration is
+            // refused (a refused attempt already counted against "anon").
+            const LimitKey address = LimitKey::address(ctx.clientAddress);
+            if (limiter && !ctx.rateExempt) {
+                const RateDecision d =
+                    limiter->check(PolicyId::Register, address, ctx.clientAddress);
+                if (!d.allowed) {
+                    limiter->addHeaders(d, ctx.responseHeaders);
+                    return reply.fail(RateLimiter::refusal(d));
+                }
+            }
+            const bool counted = limiter && !ctx.rateExempt;
+            identity->accounts().registerUser(
+                r, callerOf(ctx), [reply, limiter, address, counted](Result<AuthResult> a) {
+                    if (!a) {
+                        if (counted)
+                            limiter->refund(PolicyId::Register, address);
+                        return reply.fail(a.error());
+                    }
+                    reply.ok(authJson(a.value()), 201);
+                });
         },
         "Create an account (developer) and sign in", BodyKind::Json));
 
     router.add(route(
         Method::Post, "/api/auth/login", Role::Anonymous,
-        [identity](RequestContext &ctx, Reply reply) {
+        [identity, limiter, onLogin = m_onLogin](RequestContext &ctx, Reply reply) {
             QList<FieldError> errors;
             const QString email = requiredString(ctx.json, "email", errors);
             const QString password = requiredString(ctx.json, "password", errors);
             if (!errors.isEmpty())
                 return reply.fail(invalid(errors));
-            identity->accounts().login(email, password, callerOf(ctx),
-                                       [reply](Result<AuthResult> a) {
-                                           if (!a)
-                                               return reply.fail(a.error());
-                                           reply.ok(authJson(a.value()));
-                                       });
+            if (!limiter) {
+                identity->accounts().login(email, password, callerOf(ctx),
+                                           [reply, onLogin](Result<AuthResult> a) {
+                                               tellVerdict(onLogin, a);
+                                               if (!a)
+                                                   return reply.fail(a.error());
+                                               reply.ok(authJson(a.value()));
+                                           });
+                return;
+            }
+            const LoginThrottle throttle(*limiter);
+            const LoginThrottle::Ticket ticket = throttle.begin(ctx.clientAddress, email);
+            limiter->addHeaders(ticket.shown, ctx.responseHeaders);
+            if (ticket.refusal)
+                return reply.fail(*ticket.refusal);
+            auto attempt = [identity, limiter, ticket, email, password, reply, onLogin,
+                            caller = callerOf(ctx)]() {
+                identity->accounts().login(email, password, caller,
+                                           [limiter, ticket, reply, onLogin](Result<AuthResult> a) {
+                                               tellVerdict(onLogin, a);
+                                               using Outcome = LoginThrottle::Outcome;
+                                               const Outcome outcome =
+                                                   a ? Outcome::Succeeded
+                                                   : a.error().code == ErrorCode::InvalidCredentials
+                                                       ? Outcome::WrongCredentials
+                                                       : Outcome::NotAttempted;
+                                               LoginThrottle(*limiter).finish(ticket, outcome);
+                                               if (!a)
+                                                   return reply.fail(a.error());
+                                               reply.ok(authJson(a.value()));
+                                           });
+            };
+            if (ticket.delayMs > 0)
+                QTimer::singleShot(ticket.delayMs, attempt); // this worker thread's loop
+            else
+                attempt();
         },
         "Sign in with e-mail and password", BodyKind::Json));
 
@@ -202,6 +268,10 @@ void AuthController::registerAccountRoutes(Router &router) const
             AccountService::ProfileUpdate u;
             u.name = optionalString(ctx.json, QStringLiteral("name"), errors);
             u.email = optionalString(ctx.json, QStringLiteral("email"), errors);
+            if (u.name && !u.name->isEmpty()) {
+                if (auto problem = NameRules::displayNameProblem(*u.name))
+                    errors.append({QStringLiteral("name"), *problem});
+            }
             if (!errors.isEmpty())
                 return reply.fail(invalid(errors));
             u.ignoredFields = privilegedFields(ctx.json);

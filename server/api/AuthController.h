@@ -7,11 +7,13 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace cr {
 
 class Identity;
+class RateLimiter;
 class Router;
 struct RequestContext;
 
@@ -23,8 +25,16 @@ struct RequestContext;
 class AuthController
 {
 public:
-    explicit AuthController(Identity &identity)
+    // Told of every password login that reached a verdict (true: signed in; false: wrong
+    // e-mail or password), from the identity thread. Not told of refused or failed attempts.
+    using LoginObserver = std::function<void(bool succeeded)>;
+
+    // `limiter` (may be null: no protection) throttles logins and counts registrations.
+    explicit AuthController(Identity &identity, RateLimiter *limiter = nullptr,
+                            LoginObserver onLogin = {})
         : m_identity(identity)
+        , m_limiter(limiter)
+        , m_onLogin(std::move(onLogin))
     {}
     void registerRoutes(Router &router) const;
 
@@ -46,6 +56,8 @@ private:
     void registerApiKeyRoutes(Router &router) const;
 
     Identity &m_identity;
+    RateLimiter *m_limiter;
+    LoginObserver m_onLogin;
 };
 
 } // namespace cr

@@ -18,6 +18,9 @@ public:
     virtual qint64 monotonicMs() const = 0;
     // Wall-clock milliseconds since the Unix epoch (UTC): for timestamps shown to people.
     virtual qint64 wallMs() const = 0;
+    // Monotonic nanoseconds on the same epoch as monotonicMs(): for short durations (request
+    // latency). Clocks without finer resolution report whole milliseconds.
+    virtual qint64 monotonicNs() const { return monotonicMs() * 1000000; }
 
     QDateTime utcNow() const { return QDateTime::fromMSecsSinceEpoch(wallMs(), Qt::UTC); }
 };
@@ -27,6 +30,7 @@ class SystemClock final : public Clock
 public:
     qint64 monotonicMs() const override;
     qint64 wallMs() const override;
+    qint64 monotonicNs() const override;
 };
 
 // A clock that moves only when told to. Thread-safe.

@@ -50,8 +50,23 @@ struct Error
     ErrorCode code = ErrorCode::Internal;
     QString message;
     QList<FieldError> fields;
+    // When the caller may try again (RATE_LIMITED, DEPENDENCY_UNAVAILABLE, OVERLOADED): whole
+    // seconds, sent as Retry-After (at least 1). 0: no Retry-After.
+    int retryAfterSeconds = 0;
+    // RATE_LIMITED: the name of the policy that refused.
+    QString policy;
 
-    static Error make(ErrorCode code, const QString &message) { return Error{code, message, {}}; }
+    static Error make(ErrorCode code, const QString &message)
+    {
+        return Error{code, message, {}, 0, {}};
+    }
+    // The same error, telling the caller to try again after `seconds` (at least 1).
+    Error retryAfter(int seconds) const
+    {
+        Error e = *this;
+        e.retryAfterSeconds = seconds < 1 ? 1 : seconds;
+        return e;
+    }
 };
 
 } // namespace cr

@@ -24,6 +24,7 @@ struct Principal
     QString userId;
     QString sessionId;
     bool viaApiKey = false;
+    QString apiKeyId;       // the key's id when viaApiKey
     qint64 expiresAtMs = 0; // wall-clock ms; 0 for none
 
     bool isAuthenticated() const { return role != Role::Anonymous; }

@@ -60,8 +60,41 @@ struct Settings
     int wsAuthTimeoutMs = 30000;
     int wsSendQueueBytes = 1024 * 1024;
 
-    // Health
+    // Metrics and live telemetry (docs/OBSERVABILITY.md)
+    bool metrics = true;  // record request metrics; off only to measure what recording costs
+    QString metricsToken; // bearer token a scraper may present on /metrics (empty: none)
+    // CIDRs that may read /metrics without a token ("loopback": only without trusted proxies)
+    QStringList metricsAllowFrom = {QStringLiteral("loopback")};
+    int telemetryIntervalMs = 1000; // live snapshot period
+    int eventLoopProbeMs = 500;     // event-loop lag probe period per worker (0: off)
+
+    // Health (docs/OBSERVABILITY.md): degraded / unhealthy thresholds; 0 turns a level off
     int healthIntervalMs = 5000;
+    int healthDatabaseDegradedMs = 250; // database round trip slower than this: degraded
+    int healthDiskDegradedMib = 1024;   // free space in the data directory below this
+    int healthDiskUnhealthyMib = 100;
+    int healthMemoryDegradedPercent = 90; // resident memory of total RAM (or cgroup limit)
+    int healthMemoryUnhealthyPercent = 95;
+    int healthCpuDegradedPercent = 85;   // process CPU of all cores, over the interval
+    int healthCpuUnhealthyPercent = 0;   // busy is not broken: off by default
+    int healthEventLoopDegradedMs = 250; // background thread event-loop lag
+    int healthEventLoopUnhealthyMs = 2000;
+
+    // Circuit breakers (the database; later the sandbox)
+    int breakerFailureThreshold = 5; // consecutive failures that open a breaker
+    int breakerCoolDownMs = 30000;   // open this long, then one probe is let through
+    int breakerHalfOpenProbes = 1;   // probes at a time while half-open; successes to close
+
+    // Alerts (docs/OBSERVABILITY.md): the default rules' thresholds, and a file of rules
+    QString alertRulesFile;       // JSON; empty: the default rules only
+    int alertForSeconds = 60;     // a condition must hold this long before an alert fires
+    int alertResolveSeconds = 60; // and be gone this long before it resolves
+    int alertLatencyP95Ms = 500;
+    int alertErrorRatePercent = 2;
+    int alertFailedLoginsPerMinute = 10;
+    int alertMemoryPercent = 90;
+    int alertCpuPercent = 85;
+    int alertHistorySize = 200; // resolved alerts kept for GET /api/admin/alerts
 
     // Identity (docs/AUTH.md, CONTRACT §3)
     bool allowRegistration = true;   // self-registration (creates developers)
@@ -73,6 +106,20 @@ struct Settings
     int passwordHashThreads = 2;
     bool passwordHashIdlePriority = true; // hashing never takes CPU from request handling
     QString adminEmail;                   // made admin at start while no admin exists
+
+    // Traffic protection (docs/RATE_LIMITING.md)
+    QString rateLimitProfile = QStringLiteral("default"); // default | loadtest | off
+    QStringList rateLimits;     // overrides: "anon=20/10", "user=off", ...
+    QStringList trustedProxies; // peers whose X-Forwarded-For is believed (CIDRs)
+    QStringList rateLimitAllow; // CIDRs exempt from the request policies
+    QStringList rateLimitDeny;  // CIDRs refused outright (403)
+    int autoBanSeconds = 600;   // ban length for a client over the "offence" policy (0: never)
+    qint64 rateLimitMemoryBytes = 16 * 1024 * 1024; // the limiter's accounted memory cap
+    int loginDelayMaxMs = 5000;           // longest delay the per-account login policy adds
+    int jsonMaxDepth = 32;                // request bodies: nesting depth
+    int jsonMaxKeys = 1000;               // members and elements in all
+    int jsonMaxStringBytes = 1024 * 1024; // longest string
+    int signingKeyReloadMs = 30000;       // how often the signing keys are reloaded from the DB
 
     int effectiveWorkers() const;
     QString effectiveDataDir() const;

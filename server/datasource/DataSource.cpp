@@ -9,6 +9,21 @@ DataSource::DataSource(QObject *parent)
     qRegisterMetaType<ServerStatus>();
     qRegisterMetaType<HealthCheckView>();
     qRegisterMetaType<HealthView>();
+    qRegisterMetaType<AccountCreation>();
+}
+
+void DataSource::checkFirstRun()
+{
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT firstRunNeeded(false); }, Qt::QueuedConnection);
+}
+
+void DataSource::createFirstAdmin(const QString &, const QString &)
+{
+    AccountCreation refused;
+    refused.message = tr("This server does not create accounts from the console.");
+    QMetaObject::invokeMethod(
+        this, [this, refused] { Q_EMIT adminCreated(refused); }, Qt::QueuedConnection);
 }
 
 DataSource::~DataSource() = default;

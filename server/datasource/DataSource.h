@@ -1,8 +1,10 @@
 #pragma once
 
+#include "datasource/AccountCreation.h"
 #include "datasource/HealthView.h"
 #include "datasource/ServerStatus.h"
 
+#include <QJsonObject>
 #include <QObject>
 
 namespace cr {
@@ -28,9 +30,22 @@ public:
     ServerStatus status() const { return m_status; }
     HealthView health() const { return m_health; }
 
+    // First run: asks whether the server has no administrator yet; the answer comes as
+    // firstRunNeeded(). A source also asks by itself once the server's accounts are available.
+    // The default: never needed.
+    virtual void checkFirstRun();
+    // Creates the first administrator (only while there is none); the answer comes as
+    // adminCreated(). The default refuses.
+    virtual void createFirstAdmin(const QString &email, const QString &password);
+
 Q_SIGNALS:
     void statusChanged(const cr::ServerStatus &status);
     void healthChanged(const cr::HealthView &health);
+    void firstRunNeeded(bool needed);
+    void adminCreated(const cr::AccountCreation &result);
+    // The live telemetry snapshot, about once a second while running (the body of the
+    // WebSocket "metrics" message: docs/OBSERVABILITY.md).
+    void telemetryUpdated(const QJsonObject &snapshot);
 
 protected:
     // Implementations report through these, in the GUI thread; they signal only on change.

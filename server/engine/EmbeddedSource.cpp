@@ -3,6 +3,9 @@
 #include "core/Clock.h"
 #include "core/Logging.h"
 #include "engine/Engine.h"
+#include "identity/Caller.h"
+#include "identity/Identity.h"
+#include "identity/UserProvisioning.h"
 #include "telemetry/HealthSnapshot.h"
 
 #include <QThread>
@@ -28,6 +31,26 @@ HealthView makeView(const Engine &engine)
         view.checks.append(
             HealthCheckView{c.name, QString::fromLatin1(checkStatusName(c.status)), c.latencyMs});
     return view;
+}
+
+AccountCreation creationOf(const Result<User> &user)
+{
+    AccountCreation out;
+    if (user) {
+        out.ok = true;
+        out.email = user.value().email;
+        return out;
+    }
+    out.message = user.error().message;
+    for (const FieldError &f : user.error().fields) {
+        if (f.field == u"email")
+            out.emailErrors << f.message;
+        else if (f.field == u"password")
+            out.passwordErrors << f.message;
+    }
+    if (user.error().code == ErrorCode::UserExists)
+        out.emailErrors << user.error().message;
+    return out;
 }
 
 } // namespace
@@ -76,12 +99,26 @@ void EmbeddedSource::start()
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("cr-engine"));
     m_engine = new Engine(m_settings);
+    // The console's master key: the keychain unless the settings or the database say
+    // otherwise, loaded after listening so a slow or locked keychain never holds up the start.
+    m_engine->setMasterKeyLoading(SecretStoreKind::Keychain, true);
     m_engine->moveToThread(m_thread);
+    if (m_autoFirstRunCheck)
+        connect(m_engine, &Engine::identityReady, m_engine,
+                [this] { checkFirstRunInEngineThread(); });
 
     // All three run in the engine thread: direct connections from signals emitted there.
     connect(m_engine, &Engine::healthUpdated, m_engine, [this] { publishHealth(); });
     QThread *thread = m_thread;
     connect(m_engine, &Engine::stopped, m_engine, [thread] { thread->quit(); });
+    // Snapshots cross to the GUI thread queued (this source lives there).
+    connect(
+        m_engine, &Engine::telemetryUpdated, this,
+        [this](const QJsonObject &snapshot) {
+            if (status().state == ServerState::Running)
+                Q_EMIT telemetryUpdated(snapshot);
+        },
+        Qt::QueuedConnection);
     connect(m_thread, &QThread::finished, m_engine, &QObject::deleteLater, Qt::DirectConnection);
     // Back in the GUI thread once the thread's loop has ended and the engine is gone.
     connect(m_thread, &QThread::finished, this, &EmbeddedSource::onThreadFinished,
@@ -110,6 +147,59 @@ void EmbeddedSource::startInEngineThread()
     connect(refresh, &QTimer::timeout, engine, [this] { publishHealth(); });
     refresh->start(m_refreshIntervalMs);
     publishHealth();
+}
+
+void EmbeddedSource::checkFirstRun()
+{
+    if (!m_engine)
+        return;
+    QMetaObject::invokeMethod(
+        m_engine, [this] { checkFirstRunInEngineThread(); }, Qt::QueuedConnection);
+}
+
+// Only once the accounts are available; the answer comes from the identity thread.
+void EmbeddedSource::checkFirstRunInEngineThread()
+{
+    Engine *engine = m_engine;
+    if (!engine->isRunning() || !engine->isIdentityReady() || !engine->identity())
+        return;
+    engine->identity()->provisioning().needsFirstAdmin([this](Result<bool> needed) {
+        const bool yes = needed && needed.value();
+        QMetaObject::invokeMethod(
+            this, [this, yes] { Q_EMIT firstRunNeeded(yes); }, Qt::QueuedConnection);
+    });
+}
+
+void EmbeddedSource::createFirstAdmin(const QString &email, const QString &password)
+{
+    auto answer = [this](const AccountCreation &result) {
+        QMetaObject::invokeMethod(
+            this, [this, result] { Q_EMIT adminCreated(result); }, Qt::QueuedConnection);
+    };
+    if (!m_engine) {
+        AccountCreation refused;
+        refused.message = tr("The server is not running.");
+        return answer(refused);
+    }
+    QMetaObject::invokeMethod(
+        m_engine,
+        [this, email, password, answer] {
+            Engine *engine = m_engine;
+            if (!engine->isRunning() || !engine->isIdentityReady() || !engine->identity()) {
+                AccountCreation refused;
+                refused.message = tr("The server's accounts are not available yet.");
+                return answer(refused);
+            }
+            UserProvisioning::Request request;
+            request.email = email;
+            request.password = password;
+            request.role = Role::Admin;
+            request.source = QStringLiteral("console");
+            request.firstAdminOnly = true;
+            engine->identity()->provisioning().create(
+                request, Caller(), [answer](Result<User> user) { answer(creationOf(user)); });
+        },
+        Qt::QueuedConnection);
 }
 
 void EmbeddedSource::publishHealth()

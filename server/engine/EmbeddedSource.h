@@ -29,12 +29,18 @@ public:
     void start() override;
     void stop() override;
     QString description() const override;
+    // Through the engine's identity module, in its threads (never the GUI's).
+    void checkFirstRun() override;
+    void createFirstAdmin(const QString &email, const QString &password) override;
 
     const Settings &settings() const { return m_settings; }
     // The engine's thread while one exists (for diagnostics and tests); null when idle.
     QThread *engineThread() const { return m_thread; }
     // How often the health view is refreshed between check rounds (uptime, clients).
     void setRefreshIntervalMs(int ms) { m_refreshIntervalMs = ms; }
+    // Whether the source asks by itself, once the accounts are available, if the first-run
+    // dialog is needed (default true; tests of other things turn it off).
+    void setAutoFirstRunCheck(bool on) { m_autoFirstRunCheck = on; }
 
 Q_SIGNALS:
     // Relays, emitted in the engine thread and delivered queued in the GUI thread.
@@ -43,12 +49,14 @@ Q_SIGNALS:
 
 private:
     void startInEngineThread(); // runs in the engine thread
-    void publishHealth();       // runs in the engine thread
+    void checkFirstRunInEngineThread();
+    void publishHealth(); // runs in the engine thread
     void onEngineStarted(const ServerStatus &status);
     void onThreadFinished();
 
     Settings m_settings;
     int m_refreshIntervalMs = 1000;
+    bool m_autoFirstRunCheck = true;
     QThread *m_thread = nullptr; // the QThread object itself belongs to the GUI thread
     Engine *m_engine = nullptr;  // lives in m_thread; only touched there (or queued to it)
     bool m_stopRequested = false;

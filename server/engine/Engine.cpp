@@ -1,30 +1,50 @@
 #include "engine/Engine.h"
 
 #include "api/AdminController.h"
+#include "api/AlertsController.h"
 #include "api/ApiInfoController.h"
 #include "api/AuthController.h"
 #include "api/HealthController.h"
+#include "api/MetricsController.h"
+#include "api/RateLimitController.h"
+#include "api/TelemetryController.h"
 #include "core/Authenticator.h"
+#include "core/CircuitBreakers.h"
 #include "core/Clock.h"
 #include "core/KeyWrapper.h"
 #include "core/Logging.h"
+#include "engine/IdentityGate.h"
+#include "engine/StorageBootstrap.h"
+#include "exec/SandboxProbe.h"
 #include "http/HttpServer.h"
 #include "http/RequestPipeline.h"
 #include "http/ResponseWriter.h"
 #include "http/Router.h"
+#include "identity/AuditRepository.h"
 #include "identity/Identity.h"
 #include "identity/IdentityOptions.h"
+#include "protect/RateLimiter.h"
 #include "secrets/MasterKey.h"
 #include "secrets/MasterKeyBootstrap.h"
+#include "secrets/MasterKeyRecord.h"
 #include "secrets/SecretStoreFactory.h"
 #include "store/ConnectionFactory.h"
 #include "store/DatabaseConfig.h"
 #include "store/Db.h"
 #include "store/Migrator.h"
 #include "store/StoragePool.h"
+#include "telemetry/AlertEngine.h"
+#include "telemetry/CpuCheck.h"
 #include "telemetry/DatabaseCheck.h"
 #include "telemetry/DiskCheck.h"
+#include "telemetry/EventLoopLagCheck.h"
 #include "telemetry/HealthMonitor.h"
+#include "telemetry/MemoryCheck.h"
+#include "telemetry/Metrics.h"
+#include "telemetry/MetricsCollector.h"
+#include "telemetry/RequestRecorder.h"
+#include "telemetry/SecretStoreCheck.h"
+#include "telemetry/TelemetryService.h"
 #include "ws/WsHub.h"
 
 #include <QDir>
@@ -32,6 +52,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QThread>
+#include <QTimer>
 
 namespace cr {
 
@@ -39,7 +60,17 @@ Engine::Engine(Settings settings, std::shared_ptr<Clock> clock, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_clock(clock ? std::move(clock) : std::make_shared<SystemClock>())
-{}
+    , m_metrics(std::make_shared<Metrics>(*m_clock, QStringLiteral(CODERUNNER_VERSION)))
+    , m_breakers(std::make_unique<CircuitBreakers>(*m_clock))
+{
+    CircuitBreakers *breakers = m_breakers.get();
+    m_metrics->setBreakerProvider([breakers] {
+        QList<DependencyState> out;
+        for (const auto &b : breakers->all())
+            out.append({b->dependency(), int(b->state())});
+        return out;
+    });
+}
 
 Engine::~Engine()
 {
@@ -65,40 +96,44 @@ void Engine::setKeyWrapper(std::shared_ptr<const KeyWrapper> wrapper)
 
 Status Engine::startStorage()
 {
-    Result<DatabaseConfig> config = DatabaseConfig::fromSettings(m_settings);
-    if (!config)
-        return Error::make(config.error().code,
-                           QStringLiteral("database configuration: ") + config.error().message);
-    ConnectionFactory factory(config.value());
-    const QString where = config.value().redacted();
-    Result<std::unique_ptr<Db>> db = factory.open(QStringLiteral("migrate"));
-    if (!db)
-        return Error::make(
-            db.error().code,
-            QStringLiteral("cannot open the database %1: %2").arg(where, db.error().message));
-    const Result<int> version = Migrator(*m_clock).migrate(*db.value());
-    if (!version)
-        return Error::make(version.error().code,
-                           QStringLiteral("cannot migrate the database %1: %2")
-                               .arg(where, version.error().message));
-    if (!m_keyWrapper) {
-        if (Status st = loadMasterKey(*db.value()); !st)
+    Result<StorageBootstrap::Database> opened =
+        StorageBootstrap::openDatabase(m_settings, *m_clock);
+    if (!opened)
+        return opened.error();
+    StorageBootstrap::Database database = std::move(opened).value();
+    const bool keyLater = !m_keyWrapper && m_keyAfterListening;
+    if (!m_keyWrapper && !keyLater) {
+        if (Status st = loadMasterKey(*database.db); !st)
             return st;
     }
-    m_schemaVersion = version.value();
-    m_databaseBackend = config.value().backendName();
-    m_databaseUrl = where;
-    Result<std::unique_ptr<Identity>> identity = Identity::open(
-        IdentityOptions::fromSettings(m_settings), *m_clock, *db.value(), m_keyWrapper);
-    db.value().reset(); // the migration connection belongs to this thread: close it here
+    m_schemaVersion = database.schemaVersion;
+    m_databaseBackend = database.backend;
+    m_databaseUrl = database.redactedUrl;
+    const IdentityOptions options = IdentityOptions::fromSettings(m_settings);
+    Result<std::unique_ptr<Identity>> identity =
+        keyLater ? Identity::openWithoutKeys(options, *m_clock, *database.db)
+                 : Identity::open(options, *m_clock, *database.db, m_keyWrapper);
+    m_gate = keyLater ? IdentityGate::closed() : IdentityGate::opened();
+    if (keyLater && identity)
+        m_keyDb = std::move(database.db); // for the master key, after listening
+    database.db.reset(); // the migration connection belongs to this thread: close it here
     if (!identity)
         return identity.error();
-    m_pool = std::make_unique<StoragePool>(factory,
+    m_pool = std::make_unique<StoragePool>(*database.factory,
                                            StoragePool::Options{m_settings.storageThreads, 1024});
+    // The database's circuit breaker (docs/OBSERVABILITY.md) and the query duration metric.
+    CircuitBreakerOptions breaker;
+    breaker.failureThreshold = m_settings.breakerFailureThreshold;
+    breaker.coolDownMs = m_settings.breakerCoolDownMs;
+    breaker.halfOpenProbes = m_settings.breakerHalfOpenProbes;
+    m_pool->setBreaker(m_breakers->add(QStringLiteral("database"), breaker));
+    m_pool->setQueryObserver(
+        [metrics = m_metrics](double seconds, bool) { metrics->dbQuery(seconds); });
     m_pool->start();
     m_identity = std::move(identity).value();
     m_identity->start(*m_pool);
-    qCInfo(lcCore).noquote() << "database" << where << "at schema version" << m_schemaVersion;
+    qCInfo(lcCore).noquote() << "database" << m_databaseUrl << "at schema version"
+                             << m_schemaVersion;
     return {};
 }
 
@@ -119,28 +154,15 @@ void Engine::stopStorage()
 // is bounded. "auto" means the key file here.
 Status Engine::loadMasterKey(Db &db)
 {
-    Result<SecretStoreChoice> choice =
-        SecretStoreFactory::choice(m_settings, SecretStoreKind::KeyFile);
-    if (!choice)
-        return choice.error();
-    QEventLoop loop;
-    QObject context;
-    std::optional<Result<MasterKey>> key;
-    const Settings &settings = m_settings;
-    MasterKeyBootstrap::run(
-        &context, db, choice.value(),
-        [&settings](SecretStoreKind kind) { return SecretStoreFactory::create(kind, settings); },
-        [&](Result<MasterKey> result) {
-            key = std::move(result);
-            loop.quit();
-        });
+    Result<std::shared_ptr<const KeyWrapper>> key =
+        StorageBootstrap::loadMasterKey(m_settings, db, SecretStoreKind::KeyFile);
     if (!key)
-        loop.exec();
-    if (!key->ok())
-        return Error::make(key->error().code,
-                           QStringLiteral("master key: ") + key->error().message);
-    m_keyWrapper = std::make_shared<MasterKey>(key->value());
-    qCInfo(lcCore).noquote() << "master key" << m_keyWrapper->keyId() << "loaded";
+        return key.error();
+    m_keyWrapper = key.value();
+    // Which store holds it, for the health check that asks that store again now and then.
+    const Result<std::optional<MasterKeyRecord>> record = MasterKeyRecord::load(db);
+    if (record && record.value())
+        m_secretStoreKind = secretStoreKindName(record.value()->store());
     return {};
 }
 
@@ -153,11 +175,21 @@ Status Engine::start()
 {
     if (m_server && m_server->isRunning())
         return {};
+    Result<std::unique_ptr<RateLimiter>> limiter = RateLimiter::create(m_settings, *m_clock);
+    if (!limiter)
+        return limiter.error();
+    m_limiter = std::move(limiter.value());
+    m_limiter->setHitObserver([metrics = m_metrics](PolicyId policy) {
+        metrics->rateLimitHit(QString::fromLatin1(policyName(policy)));
+    });
+    Result<QList<AlertRule>> alertRules = AlertRule::load(m_settings);
+    if (!alertRules)
+        return alertRules.error();
+    m_alerts = std::make_unique<AlertEngine>(*m_clock, std::move(alertRules).value(),
+                                             m_settings.alertHistorySize);
     const QString dataDir = m_settings.effectiveDataDir();
-    if (!QDir().mkpath(dataDir))
-        return Error::make(ErrorCode::Internal,
-                           QStringLiteral("cannot create the data directory %1").arg(dataDir));
-    QFile::setPermissions(dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (Status st = StorageBootstrap::prepareDataDir(m_settings); !st)
+        return st;
     m_startedMs = m_clock->monotonicMs();
     if (Status st = startStorage(); !st) {
         stopStorage();
@@ -165,21 +197,31 @@ Status Engine::start()
     }
     const Authenticator *authenticator =
         m_authenticator ? m_authenticator.get() : m_identity->authenticator().get();
+    if (!m_gate->isOpen()) { // credentials wait for the master key (setMasterKeyLoading)
+        m_gatedAuthenticator = m_gate->wrap(authenticator);
+        authenticator = m_gatedAuthenticator.get();
+    }
 
     m_router = std::make_unique<Router>();
     m_writer = std::make_unique<ResponseWriter>(m_settings, *m_clock);
     m_hub = std::make_unique<WsHub>(m_settings, *m_clock, authenticator);
+    // Revocations close the WebSockets of the revoked sessions (CONTRACT §9).
+    m_identity->setRevocationListener(
+        [hub = m_hub.get()](const QStringList &sessionIds, const QStringList &userIds) {
+            hub->revalidate(sessionIds, userIds);
+        });
 
     m_background = new QThread;
     m_background->setObjectName(QStringLiteral("cr-background"));
     m_health = new HealthMonitor(*m_clock, m_settings.healthIntervalMs, m_writer->envelope(),
                                  QStringLiteral(CODERUNNER_VERSION));
-    m_health->addCheck(std::make_unique<DatabaseCheck>(databasePath()));
-    m_health->addCheck(std::make_unique<DiskCheck>(dataDir));
+    addHealthChecks(dataDir);
     m_health->moveToThread(m_background);
     connect(m_health, &HealthMonitor::updated, this, &Engine::healthUpdated, Qt::QueuedConnection);
     m_background->start();
     QMetaObject::invokeMethod(m_health, &HealthMonitor::start, Qt::QueuedConnection);
+    startTelemetry();
+    startAlerts();
 
     // Routes. Later controllers (auth, admin, projects, ...) register here too.
     HttpServer *server = nullptr;
@@ -195,6 +237,7 @@ Status Engine::start()
         return hub->connectionCount();
     };
     HealthController(sources).registerRoutes(*m_router);
+    AlertsController(*m_alerts).registerRoutes(*m_router);
     for (const char *path : {"/ws", "/socket.io/", "/api/websocket"})
         m_router->add(Route{Method::Get,
                             QString::fromLatin1(path),
@@ -209,11 +252,18 @@ Status Engine::start()
     registerRoutes();
     ApiInfoController(QStringLiteral(CODERUNNER_VERSION), m_settings.environment)
         .registerRoutes(*m_router);
+    m_metrics->setRoutes(m_router->routes()); // the table is final: route templates as labels
 
-    m_pipeline = std::make_unique<RequestPipeline>(m_settings, *m_router, authenticator, *m_writer);
+    m_pipeline = std::make_unique<RequestPipeline>(m_settings, *m_router, authenticator, *m_writer,
+                                                   m_limiter.get());
+    // The "ratelimit" channel: the counters, once a second while something is being limited.
+    auto *ratePublisher = new QTimer(this);
+    connect(ratePublisher, &QTimer::timeout, this, &Engine::publishRateLimits);
+    ratePublisher->start(1000);
     m_server = std::make_unique<HttpServer>(m_settings, *m_clock, *m_pipeline, *m_writer,
                                             [hub] { return hub->makeEndpoint(); });
     server = m_server.get();
+    m_server->setObserver(m_recorder.get()); // null with --metrics off: nothing is recorded
     connect(server, &HttpServer::stopped, this, [this] {
         stopBackground();
         stopStorage();
@@ -225,13 +275,265 @@ Status Engine::start()
         stopStorage();
         return st;
     }
+    QMetaObject::invokeMethod(m_telemetry, &TelemetryService::start, Qt::QueuedConnection);
+    if (m_keyDb)
+        loadMasterKeyAfterListening();
+    else
+        QMetaObject::invokeMethod(this, &Engine::identityReady, Qt::QueuedConnection);
     return {};
+}
+
+void Engine::setMasterKeyLoading(SecretStoreKind autoKind, bool afterListening)
+{
+    m_autoStore = autoKind;
+    m_keyAfterListening = afterListening;
+}
+
+void Engine::setSecretStoreFactory(MasterKeyBootstrap::StoreFactory factory)
+{
+    m_storeFactory = std::move(factory);
+}
+
+bool Engine::isIdentityReady() const
+{
+    return m_gate && m_gate->isOpen();
+}
+
+// The console's start: the server already listens; the key comes from the (maybe slow,
+// maybe prompting) keychain, then the signing keys are installed and the gate opens.
+void Engine::loadMasterKeyAfterListening()
+{
+    Result<SecretStoreChoice> choice = SecretStoreFactory::choice(m_settings, m_autoStore);
+    if (!choice)
+        return identityFailed(choice.error().message);
+    MasterKeyBootstrap::StoreFactory stores = m_storeFactory;
+    if (!stores)
+        stores = [settings = m_settings](SecretStoreKind kind) {
+            return SecretStoreFactory::create(kind, settings);
+        };
+    MasterKeyBootstrap::run(this, *m_keyDb, choice.value(), stores, [this](Result<MasterKey> key) {
+        if (!m_keyDb || !m_identity)
+            return; // stopped meanwhile
+        if (!key) {
+            m_keyDb.reset();
+            return identityFailed(QStringLiteral("master key: ") + key.error().message);
+        }
+        m_keyWrapper = std::make_shared<MasterKey>(key.value());
+        const Result<std::optional<MasterKeyRecord>> record = MasterKeyRecord::load(*m_keyDb);
+        if (record && record.value())
+            m_secretStoreKind = secretStoreKindName(record.value()->store());
+        const Status st = m_identity->installKeys(*m_keyDb, m_keyWrapper);
+        m_keyDb.reset();
+        if (!st)
+            return identityFailed(st.error().message);
+        m_gate->open();
+        qCInfo(lcCore).noquote() << "master key" << m_keyWrapper->keyId()
+                                 << "loaded after listening; accounts are available";
+        Q_EMIT identityReady();
+    });
+}
+
+void Engine::identityFailed(const QString &reason)
+{
+    qCCritical(lcCore).noquote() << "accounts stay unavailable:" << reason;
+    m_gate->fail(reason);
+    Q_EMIT identityUnavailable(reason);
+}
+
+// Metrics and live telemetry (docs/OBSERVABILITY.md): what the engine already knows is pulled
+// when read (health checks, WebSocket counts); the telemetry service ticks in the background
+// thread and publishes on the WebSocket "metrics" channel; GET /metrics and
+// GET /api/admin/telemetry.
+void Engine::startTelemetry()
+{
+    WsHub *hub = m_hub.get();
+    m_metrics->setWebSocketProvider([hub] {
+        return WebSocketStats{hub->connectionCount(), hub->messagesIn(), hub->messagesOut()};
+    });
+    m_metrics->setHealthProvider([this] {
+        QList<DependencyState> out;
+        const std::shared_ptr<const HealthSnapshot> snap = health();
+        if (snap && !snap->initial) {
+            for (const CheckResult &c : snap->checks)
+                out.append({c.name, int(c.status)});
+        }
+        return out;
+    });
+    if (m_settings.metrics)
+        m_recorder =
+            std::make_unique<RequestRecorder>(*m_metrics, *m_clock, m_settings.eventLoopProbeMs);
+    m_collector = std::make_shared<MetricsCollector>(*m_metrics);
+    m_metrics->setTopLimitedProvider([limiter = m_limiter.get()] {
+        return limiter->stats().toJson().value(QStringLiteral("topLimited")).toArray();
+    });
+
+    m_telemetry = new TelemetryService(*m_metrics, *m_clock, m_settings.telemetryIntervalMs);
+    m_telemetry->setPublisher(
+        [hub](const QJsonObject &snapshot) { hub->publish(QStringLiteral("metrics"), snapshot); });
+    m_telemetry->moveToThread(m_background);
+    connect(m_telemetry, &TelemetryService::snapshotReady, this, &Engine::telemetryUpdated,
+            Qt::QueuedConnection);
+
+    MetricsController(m_collector, MetricsController::accessFrom(m_settings))
+        .registerRoutes(*m_router);
+    TelemetryController(*m_telemetry, *m_clock).registerRoutes(*m_router);
+}
+
+// The background health checks (docs/OBSERVABILITY.md), with the thresholds of the settings.
+void Engine::addHealthChecks(const QString &dataDir)
+{
+    const Settings &s = m_settings;
+    m_health->addCheck(std::make_unique<DatabaseCheck>(
+        ConnectionFactory(m_pool->config()), m_pool->breaker(), s.healthDatabaseDegradedMs));
+    m_health->addCheck(std::make_unique<DiskCheck>(
+        dataDir,
+        HealthThresholds{double(s.healthDiskDegradedMib), double(s.healthDiskUnhealthyMib), true}));
+    m_health->addCheck(std::make_unique<MemoryCheck>(HealthThresholds{
+        double(s.healthMemoryDegradedPercent), double(s.healthMemoryUnhealthyPercent)}));
+    m_health->addCheck(std::make_unique<CpuCheck>(
+        *m_clock,
+        HealthThresholds{double(s.healthCpuDegradedPercent), double(s.healthCpuUnhealthyPercent)}));
+    m_health->addCheck(std::make_unique<EventLoopLagCheck>(
+        *m_clock, HealthThresholds{double(s.healthEventLoopDegradedMs),
+                                   double(s.healthEventLoopUnhealthyMs)}));
+
+    // The master key in memory, and now and then the store it came from (never a keychain
+    // prompt storm: at most once a minute). Its answer says only whether it still holds this
+    // key. The key may come after listening (the console): the check says "loading" until then.
+    auto source = std::make_shared<SecretStoreCheck::KeySource>();
+    auto publishKey = [this, source] {
+        if (!m_keyWrapper)
+            return;
+        SecretStoreCheck::Probe probe;
+        const std::optional<SecretStoreKind> kind = parseSecretStoreKind(m_secretStoreKind);
+        if (kind) {
+            auto store = std::make_shared<std::unique_ptr<SecretStore>>();
+            probe = [settings = m_settings, kind = *kind, keyId = m_keyWrapper->keyId(),
+                     store](QObject *context, std::function<void(Status)> done) {
+                if (!*store)
+                    *store = SecretStoreFactory::create(kind, settings);
+                (*store)->readMasterKey(context, [keyId, done](Result<SecretStore::MaybeKey> key) {
+                    if (!key)
+                        return done(Error::make(ErrorCode::DependencyUnavailable,
+                                                QStringLiteral("the secret store did not answer")));
+                    if (!key.value())
+                        return done(Error::make(
+                            ErrorCode::NotFound,
+                            QStringLiteral("the secret store no longer holds the master key")));
+                    if (MasterKey::idOf(key.value()->view()) != keyId)
+                        return done(Error::make(
+                            ErrorCode::Conflict,
+                            QStringLiteral("the secret store holds a different master key")));
+                    done({});
+                });
+            };
+        }
+        source->set(m_keyWrapper, m_secretStoreKind, std::move(probe));
+    };
+    publishKey();
+    connect(this, &Engine::identityReady, this, publishKey);
+    connect(this, &Engine::identityUnavailable, this, [source] { source->fail(); });
+    m_health->addCheck(std::make_unique<SecretStoreCheck>(*m_clock, source));
+}
+
+// Alerts (docs/OBSERVABILITY.md): evaluated after each health round in the background thread
+// (memory, CPU, breakers, health from the checks; request figures once telemetry feeds them);
+// events go to the WebSocket "alerts" channel and the audit log.
+void Engine::startAlerts()
+{
+    AlertEngine *alerts = m_alerts.get();
+    WsHub *hub = m_hub.get();
+    StoragePool *pool = m_pool.get();
+    HealthMonitor *health = m_health;
+    const Clock *clock = m_clock.get();
+    alerts->addListener([hub, pool, health, clock](const Alert &event) {
+        QJsonObject message{{QStringLiteral("event"), event.state},
+                            {QStringLiteral("alert"), event.toJson()}};
+        hub->publish(QStringLiteral("alerts"), message);
+        AuditEntry entry;
+        entry.atMs = clock->wallMs();
+        entry.action = QStringLiteral("alert.") + event.state; // alert.firing | alert.resolved
+        entry.target = event.name;
+        entry.result = QString::fromLatin1(AuditEntry::kSuccess);
+        entry.details =
+            QJsonObject{{QStringLiteral("severity"), event.severity},
+                        {QStringLiteral("value"), event.value},
+                        {QStringLiteral("threshold"), event.threshold},
+                        {QStringLiteral("subjects"), QJsonArray::fromStringList(event.subjects)}};
+        // From the background thread, answered there; an unavailable database (the alert may
+        // be about it) loses the audit line, not the alert: it is logged and published.
+        pool->run<bool>(
+            health,
+            [entry](Db &db) -> Result<bool> {
+                if (Status st = AuditRepository::append(db, entry); !st)
+                    return st.error();
+                return true;
+            },
+            [name = event.name](Result<bool> done) {
+                if (!done)
+                    qCWarning(lcHealth).noquote()
+                        << "alert" << name
+                        << "not written to the audit log:" << done.error().message;
+            });
+    });
+    connect(m_health, &HealthMonitor::updated, m_health, [this] { evaluateAlerts(); });
+    // The request figures of each telemetry tick (same background thread as the health rounds).
+    connect(m_telemetry, &TelemetryService::snapshotReady, m_telemetry,
+            [this](const QJsonObject &snapshot) {
+                const QJsonObject minute = snapshot.value(QStringLiteral("windows"))
+                                               .toObject()
+                                               .value(QStringLiteral("1m"))
+                                               .toObject();
+                AlertInputs in = m_alerts->lastInputs();
+                in.p95LatencyMs = minute.value(QStringLiteral("latencyMs"))
+                                      .toObject()
+                                      .value(QStringLiteral("p95"))
+                                      .toDouble();
+                in.errorRate = minute.value(QStringLiteral("errorRate")).toDouble();
+                in.failedLoginsPerMinute = snapshot.value(QStringLiteral("logins"))
+                                               .toObject()
+                                               .value(QStringLiteral("failure1m"))
+                                               .toDouble();
+                m_alerts->evaluate(in);
+            });
+    m_metrics->setAlertsProvider([alerts] {
+        QJsonArray out;
+        for (const Alert &a : alerts->active())
+            out.append(a.toJson());
+        return out;
+    });
+}
+
+void Engine::evaluateAlerts()
+{
+    const std::shared_ptr<const HealthSnapshot> snap = m_health->snapshot();
+    AlertInputs in = m_alerts->lastInputs();
+    in.openBreakers = m_breakers->open();
+    in.healthUnhealthy = snap->overall == CheckStatus::Down;
+    in.unhealthyChecks.clear();
+    for (const CheckResult &c : snap->checks) {
+        if (c.status == CheckStatus::Down)
+            in.unhealthyChecks << c.name;
+        if (c.name == u"memory" && c.value >= 0)
+            in.memoryPercent = c.value;
+        if (c.name == u"cpu" && c.value >= 0)
+            in.cpuPercent = c.value;
+    }
+    m_alerts->evaluate(in);
 }
 
 // The identity module's routes: /api/auth/*, /.well-known/jwks.json, /api/admin/*.
 void Engine::registerRoutes()
 {
-    AuthController(*m_identity).registerRoutes(*m_router);
+    // Identity routes anyone may call wait for the master key (IdentityGate); the others
+    // authenticate first, and the gated authenticator holds them back.
+    Router identityRoutes;
+    AuthController(*m_identity, m_limiter.get(), [metrics = m_metrics](bool succeeded) {
+        metrics->login(succeeded);
+    }).registerRoutes(identityRoutes);
+    for (const Route &route : identityRoutes.routes())
+        m_router->add(m_gate->wrap(route));
+    RateLimitController(*m_limiter, m_identity.get()).registerRoutes(*m_router);
     AdminController::System system;
     system.version = QStringLiteral(CODERUNNER_VERSION);
     system.environment = m_settings.environment;
@@ -242,6 +544,13 @@ void Engine::registerRoutes()
                     {QStringLiteral("url"), m_databaseUrl},
                     {QStringLiteral("schemaVersion"), m_schemaVersion},
                     {QStringLiteral("latestSchemaVersion"), Migrator(*m_clock).latestVersion()}};
+    if (!m_sandbox) {
+        m_sandbox = std::make_unique<SandboxProbe>();
+        m_sandbox->start();
+    }
+    system.sandbox = [probe = m_sandbox.get()] {
+        return probe->json();
+    };
     system.configuration = QJsonObject{
         {QStringLiteral("workers"), m_settings.effectiveWorkers()},
         {QStringLiteral("storageThreads"), m_settings.storageThreads},
@@ -256,6 +565,19 @@ void Engine::registerRoutes()
         {QStringLiteral("sessionLifetimeDays"), m_settings.sessionLifetimeDays},
         {QStringLiteral("passwordMinLength"), m_settings.passwordMinLength}};
     AdminController(*m_identity, system).registerRoutes(*m_router);
+}
+
+void Engine::publishRateLimits()
+{
+    if (!m_limiter || !m_hub)
+        return;
+    const quint64 hits = m_limiter->stats().totalHits();
+    if (hits == m_publishedHits)
+        return;
+    m_publishedHits = hits;
+    QJsonObject message = m_limiter->stats().toJson();
+    message.insert(QStringLiteral("bans"), m_limiter->bans().toJson(m_clock->wallMs()));
+    m_hub->publish(QStringLiteral("ratelimit"), message);
 }
 
 bool Engine::isRunning() const
@@ -275,6 +597,16 @@ void Engine::stopBackground()
 {
     if (!m_background)
         return;
+    if (TelemetryService *telemetry = m_telemetry) {
+        QMetaObject::invokeMethod(
+            telemetry,
+            [telemetry] {
+                telemetry->stop();
+                delete telemetry;
+            },
+            Qt::BlockingQueuedConnection);
+        m_telemetry = nullptr;
+    }
     HealthMonitor *health = m_health;
     QMetaObject::invokeMethod(
         health,

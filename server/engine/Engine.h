@@ -2,7 +2,10 @@
 
 #include "core/Result.h"
 #include "core/Settings.h"
+#include "secrets/MasterKeyBootstrap.h"
+#include "store/Db.h"
 
+#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -12,14 +15,23 @@ class QThread;
 
 namespace cr {
 
+class AlertEngine;
 class Authenticator;
+class CircuitBreakers;
 class Db;
 class Clock;
 class HealthMonitor;
 class HttpServer;
 class Identity;
 class KeyWrapper;
+class Metrics;
+class MetricsCollector;
+class RequestRecorder;
+class TelemetryService;
+class RateLimiter;
 class RequestPipeline;
+class IdentityGate;
+class SandboxProbe;
 class ResponseWriter;
 class Router;
 class StoragePool;
@@ -47,6 +59,18 @@ public:
     // (docs/SECRETS.md) and refuses to start when an expected key is missing.
     void setKeyWrapper(std::shared_ptr<const KeyWrapper> wrapper);
 
+    // Before start(): how the master key is loaded when no key wrapper is set. `autoKind` is
+    // what secretStore "auto" means. The default (coderunner-server): the key file, read before
+    // listening, and a missing key stops the start. afterListening (the console, keychain): the
+    // server listens first and loads the key in the background; until it is there, identity
+    // routes and bearer credentials answer 503 DEPENDENCY_UNAVAILABLE with Retry-After
+    // (IdentityGate), then identityReady() is emitted — or identityUnavailable(why).
+    void setMasterKeyLoading(SecretStoreKind autoKind, bool afterListening);
+    // Before start(): where secret stores come from (tests inject a store that answers late).
+    void setSecretStoreFactory(MasterKeyBootstrap::StoreFactory factory);
+    // Whether accounts and tokens work (the master key and the signing keys are loaded).
+    bool isIdentityReady() const;
+
     // Before start(): more routes (tests, embedding applications). Registered before /api.
     void setExtraRoutes(std::function<void(Router &)> registerRoutes);
 
@@ -71,16 +95,45 @@ public:
     StoragePool *storage() const { return m_pool.get(); }
     int schemaVersion() const { return m_schemaVersion; }
 
+    // The circuit breakers by dependency ("database"), from construction on: read their
+    // states, subscribe to transitions (CircuitBreakers::addListener) (docs/OBSERVABILITY.md).
+    CircuitBreakers *breakers() const { return m_breakers.get(); }
+    // The alert rules and their state (null until start()): evaluated in the background thread
+    // after every health round; feed it telemetry with AlertEngine::lastInputs/evaluate there.
+    AlertEngine *alerts() const { return m_alerts.get(); }
+
+    // Traffic protection (null until start()): tests and the admin API read and change it.
+    RateLimiter *rateLimiter() const { return m_limiter.get(); }
+
+    // The metrics registry (docs/OBSERVABILITY.md), from construction on: where the rate
+    // limiter, the login path and the database record what they do (Metrics::rateLimitHit,
+    // login, dbQuery, setDbUp) and where breaker, alert and top-limited providers are set.
+    Metrics *metrics() const { return m_metrics.get(); }
+    // The live telemetry (null until start()); lives in the background thread.
+    TelemetryService *telemetry() const { return m_telemetry; }
+
 Q_SIGNALS:
     void healthUpdated();
     void stopped();
+    // In the engine's thread, once per start: identity works / will not work (the reason).
+    void identityReady();
+    void identityUnavailable(const QString &reason);
+    // The 1 Hz telemetry snapshot (the WebSocket "metrics" message without type/channel).
+    void telemetryUpdated(const QJsonObject &snapshot);
 
 private:
     Status startStorage();
     Status loadMasterKey(Db &db);
+    void loadMasterKeyAfterListening();
+    void identityFailed(const QString &reason);
     void stopStorage();
     void stopBackground();
     void registerRoutes();
+    void publishRateLimits();
+    void startAlerts();    // in the engine's thread, after the health monitor exists
+    void evaluateAlerts(); // in the background thread, after each health round
+    void addHealthChecks(const QString &dataDir);
+    void startTelemetry();
 
     Settings m_settings;
     std::shared_ptr<Clock> m_clock;
@@ -96,6 +149,23 @@ private:
     std::unique_ptr<ResponseWriter> m_writer;
     std::unique_ptr<RequestPipeline> m_pipeline;
     std::unique_ptr<WsHub> m_hub;
+    std::unique_ptr<SandboxProbe> m_sandbox; // detected once, in the background
+    // Where the master key came from ("keyfile", "keychain"); empty after setKeyWrapper.
+    QString m_secretStoreKind;
+    SecretStoreKind m_autoStore = SecretStoreKind::KeyFile;
+    bool m_keyAfterListening = false;
+    MasterKeyBootstrap::StoreFactory m_storeFactory;
+    std::shared_ptr<IdentityGate> m_gate;
+    std::shared_ptr<const Authenticator> m_gatedAuthenticator;
+    std::unique_ptr<Db> m_keyDb; // the start's connection, kept while the key loads after listening
+    std::unique_ptr<RateLimiter> m_limiter;
+    quint64 m_publishedHits = 0;
+    std::shared_ptr<Metrics> m_metrics;
+    std::unique_ptr<CircuitBreakers> m_breakers; // after m_metrics, which reads it
+    std::unique_ptr<AlertEngine> m_alerts;
+    std::shared_ptr<MetricsCollector> m_collector;
+    std::unique_ptr<RequestRecorder> m_recorder;
+    TelemetryService *m_telemetry = nullptr; // in m_background
     std::unique_ptr<HttpServer> m_server;
     QThread *m_background = nullptr;
     HealthMonitor *m_health = nullptr;

@@ -5,6 +5,7 @@
 namespace cr {
 
 class Clock;
+class RequestObserver;
 class RequestPipeline;
 class ResponseWriter;
 class UpgradeHandler;
@@ -19,6 +20,7 @@ struct ConnectionEnv
     const ResponseWriter *writer = nullptr;
     UpgradeHandler *upgrades = nullptr;          // this worker's WebSocket endpoint, may be null
     std::atomic<int> *openConnections = nullptr; // the server-wide count, for the limit
+    RequestObserver *observer = nullptr;         // counts requests (telemetry), may be null
 };
 
 } // namespace cr

@@ -41,6 +41,14 @@ QByteArray Envelope::error(const Error &error, const QByteArray &requestId,
         inner.insert(QStringLiteral("fields"), fields);
         out.insert(QStringLiteral("fields"), fields);
     }
+    if (!error.policy.isEmpty()) {
+        inner.insert(QStringLiteral("policy"), error.policy);
+        out.insert(QStringLiteral("policy"), error.policy);
+    }
+    if (error.retryAfterSeconds > 0) {
+        inner.insert(QStringLiteral("retryAfterSeconds"), error.retryAfterSeconds);
+        out.insert(QStringLiteral("retryAfterSeconds"), error.retryAfterSeconds);
+    }
     out.insert(QStringLiteral("error"), inner);
     return QJsonDocument(out).toJson(QJsonDocument::Compact);
 }

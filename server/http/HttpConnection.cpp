@@ -5,6 +5,7 @@
 #include "core/Settings.h"
 #include "http/Reply.h"
 #include "http/RequestIds.h"
+#include "http/RequestObserver.h"
 #include "http/RequestPipeline.h"
 #include "http/ResponseWriter.h"
 #include "http/UpgradeHandler.h"
@@ -80,6 +81,8 @@ HttpConnection::~HttpConnection()
     }
     if (!m_handedOff && m_env.openConnections)
         m_env.openConnections->fetch_sub(1);
+    if (m_inFlight)
+        observeFinish(0, 0); // the client left before its answer
 }
 
 void HttpConnection::setDeadline(int fromNowMs)
@@ -156,6 +159,7 @@ bool HttpConnection::onHead()
     request.peer = m_peer;
     request.peerPort = m_socket->peerPort();
     request.secure = m_tls && static_cast<QSslSocket *>(m_socket)->isEncrypted();
+    observeStart();
     m_env.pipeline->begin(m_ctx, request);
     std::optional<HttpResponse> early = m_env.pipeline->runHead(m_ctx);
 
@@ -167,6 +171,7 @@ bool HttpConnection::onHead()
             // The handshake is still unread in the socket: hand it over untouched.
             m_handedOff = true;
             m_phase = Phase::Closing;
+            observeFinish(101, 0);
             disconnect(m_socket, nullptr, this, nullptr);
             m_socket->setParent(nullptr);
             std::atomic<int> *open = m_env.openConnections;
@@ -277,6 +282,9 @@ void HttpConnection::send(const HttpResponse &response, bool close)
     info.close = close;
     info.http10KeepAlive = !close && request.versionMinor == 0;
     const QByteArray bytes = m_env.writer->serialize(response, info);
+    // Counted before the client can see the answer, so a scrape it sends next includes it.
+    if (m_env.observer)
+        observeFinish(response.status, bytes.size());
     m_socket->write(bytes);
     m_socket->flush(); // write now, not on the next event-loop pass
     if (lcAccess().isInfoEnabled()) {
@@ -289,6 +297,38 @@ void HttpConnection::send(const HttpResponse &response, bool close)
     }
     if (close)
         startClosing(true);
+}
+
+void HttpConnection::observeStart()
+{
+    if (!m_env.observer)
+        return;
+    if (m_inFlight) // a request that was never answered (cannot happen; keeps the gauge honest)
+        observeFinish(0, 0);
+    m_inFlight = true;
+    m_startedNs = m_env.clock->monotonicNs();
+    m_env.observer->requestStarted();
+}
+
+// A response that had no request head (a malformed or timed-out request) counts as started
+// and finished at once, without a route.
+void HttpConnection::observeFinish(int status, qint64 bytes)
+{
+    if (!m_env.observer)
+        return;
+    RequestRecord record;
+    record.status = status;
+    record.responseBytes = bytes;
+    const qint64 now = m_env.clock->monotonicNs();
+    if (m_inFlight) {
+        record.method = m_parser.request().method;
+        record.route = m_ctx.route;
+        record.durationNs = now - m_startedNs;
+    } else {
+        m_env.observer->requestStarted();
+    }
+    m_inFlight = false;
+    m_env.observer->requestFinished(record);
 }
 
 void HttpConnection::failTransport(const Error &error)

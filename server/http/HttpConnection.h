@@ -61,6 +61,8 @@ private:
     void finishMessage();
     void setDeadline(int fromNowMs);
     void onDisconnected();
+    void observeStart();
+    void observeFinish(int status, qint64 bytes);
 
     // What a Reply's sink holds instead of the connection: a Reply may be answered, or dropped,
     // from any thread and after the connection (or the whole server) is gone.
@@ -88,6 +90,8 @@ private:
     QHostAddress m_peer; // normalised by the listener
     bool m_lingering = false;
     bool m_halfClosed = false;
+    bool m_inFlight = false; // counted as started by the observer
+    qint64 m_startedNs = 0;  // when the current request's head was complete
 };
 
 } // namespace cr

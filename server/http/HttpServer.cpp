@@ -101,6 +101,7 @@ Status HttpServer::start()
     env.pipeline = &m_pipeline;
     env.writer = &m_writer;
     env.openConnections = &m_open;
+    env.observer = m_observer;
 
     const int count = m_settings.effectiveWorkers();
     for (int i = 0; i < count; ++i) {

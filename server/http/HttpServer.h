@@ -16,6 +16,7 @@ namespace cr {
 
 class Clock;
 class Listener;
+class RequestObserver;
 class RequestPipeline;
 class ResponseWriter;
 struct Settings;
@@ -31,6 +32,9 @@ public:
                const ResponseWriter &writer, UpgradeHandlerFactory upgrades,
                QObject *parent = nullptr);
     ~HttpServer() override;
+
+    // Before start(): told about every answered request (metrics). Must outlive the server.
+    void setObserver(RequestObserver *observer) { m_observer = observer; }
 
     Status start();
     // Graceful: stop accepting, let in-flight requests finish until shutdownTimeoutMs, close
@@ -57,6 +61,7 @@ private:
     const RequestPipeline &m_pipeline;
     const ResponseWriter &m_writer;
     UpgradeHandlerFactory m_upgrades;
+    RequestObserver *m_observer = nullptr;
     std::atomic<int> m_open{0};
     std::atomic<unsigned> m_next{0};
     QThread *m_listenerThread = nullptr;

@@ -5,6 +5,7 @@
 #include "core/Settings.h"
 #include "http/HttpConnection.h"
 #include "http/RequestIds.h"
+#include "http/RequestObserver.h"
 #include "http/ResponseWriter.h"
 
 #include <QSslSocket>
@@ -35,6 +36,8 @@ void HttpWorker::init()
     m_sweep->setInterval(m_env.settings->sweepIntervalMs);
     connect(m_sweep, &QTimer::timeout, this, &HttpWorker::sweep);
     m_sweep->start();
+    if (m_env.observer)
+        m_env.observer->workerStarted(this, m_index);
 }
 
 int HttpWorker::connectionCount() const

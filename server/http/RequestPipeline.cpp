@@ -9,31 +9,40 @@
 #include "http/stages/BodyLimitStage.h"
 #include "http/stages/CorsStage.h"
 #include "http/stages/HostCheckStage.h"
+#include "http/stages/IpRateLimitStage.h"
 #include "http/stages/JsonBodyStage.h"
+#include "http/stages/PrincipalRateLimitStage.h"
 #include "http/stages/RequestIdStage.h"
 #include "http/stages/RouteStage.h"
+#include "protect/JsonLimits.h"
 
 #include <exception>
 
 namespace cr {
 
 RequestPipeline::RequestPipeline(const Settings &settings, const Router &router,
-                                 const Authenticator *authenticator, const ResponseWriter &writer)
+                                 const Authenticator *authenticator, const ResponseWriter &writer,
+                                 RateLimiter *limiter)
     : m_writer(writer)
+    , m_limiter(limiter)
 {
     // THE ORDER OF STAGES. Security headers are not a stage: ResponseWriter puts them on every
     // response, including the ones the connection makes itself (400, 408, 413, 414, 431, 503).
     m_head.push_back(std::make_unique<RequestIdStage>());
     m_head.push_back(std::make_unique<HostCheckStage>(settings.bind, settings.publicHosts));
     m_head.push_back(std::make_unique<CorsStage>(settings.corsOrigins));
-    // per-IP rate limit: traffic protection (issue 4) goes here.
+    m_head.push_back(std::make_unique<IpRateLimitStage>(limiter));
     m_head.push_back(std::make_unique<RouteStage>(router));
     m_head.push_back(std::make_unique<AuthenticateStage>(authenticator));
-    // per-principal rate limit: traffic protection (issue 4) goes here.
+    m_head.push_back(std::make_unique<PrincipalRateLimitStage>(limiter));
     m_head.push_back(std::make_unique<AuthorizeStage>());
     m_head.push_back(std::make_unique<BodyLimitStage>(settings.maxBodyBytes));
 
-    m_body.push_back(std::make_unique<JsonBodyStage>());
+    JsonLimits limits;
+    limits.maxDepth = settings.jsonMaxDepth;
+    limits.maxKeys = settings.jsonMaxKeys;
+    limits.maxStringBytes = settings.jsonMaxStringBytes;
+    m_body.push_back(std::make_unique<JsonBodyStage>(limits));
 }
 
 RequestPipeline::~RequestPipeline() = default;
@@ -60,8 +69,18 @@ void RequestPipeline::begin(RequestContext &ctx, HttpRequest &request) const
 std::optional<HttpResponse> RequestPipeline::runHead(RequestContext &ctx) const
 {
     for (const auto &stage : m_head) {
-        if (std::optional<HttpResponse> early = stage->run(ctx))
+        if (std::optional<HttpResponse> early = stage->run(ctx)) {
+            // A request with credentials refused by routing (unknown path, wrong method) was
+            // never counted: count it as anonymous, so such floods cannot pass by adding a
+            // made-up token.
+            const bool unrouted = early->status == 404 || early->status == 405;
+            if (unrouted && !ctx.route && !ctx.anonymousCharged) {
+                if (std::optional<HttpResponse> limited =
+                        PrincipalRateLimitStage::chargeAnonymous(m_limiter, ctx))
+                    return limited;
+            }
             return early;
+        }
     }
     return std::nullopt;
 }

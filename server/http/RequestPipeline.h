@@ -11,6 +11,7 @@
 namespace cr {
 
 class Authenticator;
+class RateLimiter;
 class Router;
 struct Settings;
 
@@ -21,7 +22,8 @@ class RequestPipeline
 {
 public:
     RequestPipeline(const Settings &settings, const Router &router,
-                    const Authenticator *authenticator, const ResponseWriter &writer);
+                    const Authenticator *authenticator, const ResponseWriter &writer,
+                    RateLimiter *limiter = nullptr);
     ~RequestPipeline();
 
     void begin(RequestContext &ctx, HttpRequest &request) const;
@@ -43,6 +45,7 @@ public:
 
 private:
     const ResponseWriter &m_writer;
+    RateLimiter *m_limiter;
     std::vector<std::unique_ptr<Stage>> m_head;
     std::vector<std::unique_ptr<Stage>> m_body;
 };

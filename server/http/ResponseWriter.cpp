@@ -45,6 +45,8 @@ HttpResponse ResponseWriter::error(const Error &error, const QByteArray &request
     HttpResponse r;
     r.status = httpStatusFor(error.code);
     r.body = m_envelope.error(error, requestId, timestamp());
+    if (error.retryAfterSeconds > 0)
+        r.addHeader("Retry-After", QByteArray::number(error.retryAfterSeconds));
     return r;
 }
 

@@ -35,6 +35,7 @@ struct Route
     qint64 maxBodyBytes = -1; // -1: the server default
     bool webSocket = false;   // an upgrade endpoint: handed to the WebSocket hub
     QString summary;          // one line for the API reference
+    bool expensive = false;   // counted against the per-user "expensive" policy too
 };
 
 // Route parameters, already percent-decoded and type-checked.

@@ -2,6 +2,7 @@
 
 #include "auth/PasswordHasher.h"
 #include "auth/PasswordPolicy.h"
+#include "identity/AccountRules.h"
 #include "identity/AuditRepository.h"
 #include "identity/EmailAddress.h"
 #include "identity/IdentityLogging.h"
@@ -19,30 +20,12 @@ namespace {
 
 Error userExists()
 {
-    return Error::make(ErrorCode::UserExists,
-                       QStringLiteral("An account with this e-mail address already exists"));
+    return AccountRules::userExists();
 }
 
-// A unique-key violation on users.email is "that e-mail is taken".
 Error mapConflict(const Error &e)
 {
-    return e.code == ErrorCode::Conflict ? userExists() : e;
-}
-
-Error accountGone()
-{
-    return Error::make(ErrorCode::NotFound, QStringLiteral("Account not found"));
-}
-
-// The caller's own account, which must still exist.
-Result<User> existingUser(Db &db, const QString &id)
-{
-    Result<std::optional<User>> u = UserRepository::findById(db, id);
-    if (!u)
-        return u.error();
-    if (!u.value())
-        return accountGone();
-    return *u.value();
+    return AccountRules::mapConflict(e);
 }
 
 struct Created
@@ -60,9 +43,11 @@ Caller as(const Caller &caller, const QString &userId)
 
 } // namespace
 
-AccountService::AccountService(const IdentityEnv &env, const SessionService &sessions)
+AccountService::AccountService(const IdentityEnv &env, const SessionService &sessions,
+                               ProfileService &profiles)
     : m_env(env)
     , m_sessions(sessions)
+    , m_profiles(profiles)
 {}
 
 Error AccountService::invalidCredentials()
@@ -73,14 +58,7 @@ Error AccountService::invalidCredentials()
 std::optional<Error> AccountService::checkNewPassword(const QString &password,
                                                       const QString &email) const
 {
-    const PasswordPolicy::Check check = m_env.policy->check(password, email);
-    if (check.isValid)
-        return std::nullopt;
-    Error e = Error::make(ErrorCode::WeakPassword,
-                          QStringLiteral("The password does not meet the requirements"));
-    for (const QString &reason : check.errors)
-        e.fields.append(FieldError{QStringLiteral("password"), reason});
-    return e;
+    return AccountRules::checkPassword(*m_env.policy, password, email);
 }
 
 void AccountService::registerUser(const Registration &in, const Caller &caller,
@@ -92,15 +70,8 @@ void AccountService::registerUser(const Registration &in, const Caller &caller,
     Registration r = in;
     r.email = EmailAddress::normalize(in.email);
     r.name = in.name.trimmed();
-    Error invalid = Error::make(ErrorCode::ValidationError, QStringLiteral("Invalid input"));
-    if (!EmailAddress::isValid(r.email))
-        invalid.fields.append({QStringLiteral("email"), QStringLiteral("must be a valid e-mail "
-                                                                       "address")});
-    if (r.name.size() > IdentityOptions::kMaxNameLength)
-        invalid.fields.append({QStringLiteral("name"), QStringLiteral("must be at most 100 "
-                                                                      "characters")});
-    if (!invalid.fields.isEmpty())
-        return done(invalid);
+    if (std::optional<Error> invalid = AccountRules::checkEmailAndName(r.email, r.name))
+        return done(*invalid);
     if (std::optional<Error> weak = checkNewPassword(r.password, r.email))
         return done(*weak);
 
@@ -257,6 +228,9 @@ void AccountService::finishLogin(const User &user, const Caller &caller, const Q
                 return st.error();
             if (Status st = tx.commit(); !st)
                 return st.error();
+            // An account made by another process (`coderunner-server user add` while this
+            // server runs, another instance) becomes known here at its first login.
+            env.users->putIfAbsent(user.id, UserStates::State{user.role, user.disabled});
             Created c{user, opened.value()};
             c.user.lastLoginAtMs = now;
             return c;
@@ -287,144 +261,19 @@ void AccountService::rehashLater(const QString &userId, const QString &password)
 
 void AccountService::profile(const Caller &caller, Done<User> done)
 {
-    m_env.pool->run<User>(
-        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); }, done);
+    m_profiles.profile(caller, std::move(done));
 }
 
-void AccountService::updateProfile(const Caller &caller, const ProfileUpdate &in, Done<User> done)
+void AccountService::updateProfile(const Caller &caller, const ProfileUpdate &update,
+                                   Done<User> done)
 {
-    ProfileUpdate update = in;
-    Error invalid = Error::make(ErrorCode::ValidationError, QStringLiteral("Invalid input"));
-    if (update.name) {
-        update.name = update.name->trimmed();
-        if (update.name->size() > IdentityOptions::kMaxNameLength)
-            invalid.fields.append(
-                {QStringLiteral("name"), QStringLiteral("must be at most 100 characters")});
-    }
-    if (update.email) {
-        update.email = EmailAddress::normalize(*update.email);
-        if (!EmailAddress::isValid(*update.email))
-            invalid.fields.append(
-                {QStringLiteral("email"), QStringLiteral("must be a valid e-mail address")});
-    }
-    if (!invalid.fields.isEmpty())
-        return done(invalid);
-    const IdentityEnv &env = m_env;
-    env.pool->run<User>(
-        env.context,
-        [&env, caller, update](Db &db) -> Result<User> {
-            const qint64 now = env.now();
-            Transaction tx(db);
-            if (!tx.begun())
-                return tx.begun().error();
-            Result<User> found = existingUser(db, caller.userId());
-            if (!found)
-                return found.error();
-            User u = found.value();
-            QStringList changed;
-            if (update.name && *update.name != u.name)
-                changed << QStringLiteral("name");
-            if (update.email && *update.email != u.email)
-                changed << QStringLiteral("email");
-            u.name = update.name.value_or(u.name);
-            u.email = update.email.value_or(u.email);
-            if (!changed.isEmpty()) {
-                u.updatedAtMs = now;
-                if (Result<int> n = UserRepository::updateProfile(db, u.id, u.name, u.email, now);
-                    !n)
-                    return mapConflict(n.error());
-                if (Status st = AuditRepository::append(
-                        db, env.audit(
-                                caller, QStringLiteral("auth.profile.update"), u.id,
-                                AuditEntry::kSuccess,
-                                {{QStringLiteral("fields"), QJsonArray::fromStringList(changed)}}));
-                    !st)
-                    return st.error();
-            }
-            if (!update.ignoredFields.isEmpty()) {
-                if (Status st = AuditRepository::append(
-                        db, env.audit(caller, QStringLiteral("auth.profile.ignored_fields"), u.id,
-                                      AuditEntry::kDenied,
-                                      {{QStringLiteral("fields"),
-                                        QJsonArray::fromStringList(update.ignoredFields)}}));
-                    !st)
-                    return st.error();
-            }
-            if (Status st = tx.commit(); !st)
-                return mapConflict(st.error());
-            return u;
-        },
-        done);
+    m_profiles.updateProfile(caller, update, std::move(done));
 }
 
 void AccountService::changePassword(const Caller &caller, const QString &oldPassword,
                                     const QString &newPassword, Done<int> done)
 {
-    if (auto refusal = SessionService::refuseApiKey(caller))
-        return done(*refusal);
-    m_env.pool->run<User>(
-        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); },
-        [this, caller, oldPassword, newPassword, done](Result<User> user) {
-            if (!user)
-                return done(user.error());
-            if (std::optional<Error> weak = checkNewPassword(newPassword, user.value().email))
-                return done(*weak);
-            m_env.hasher->verify(oldPassword, user.value().passwordHash, m_env.context,
-                                 [this, caller, newPassword, done](Result<bool> ok) {
-                                     if (!ok && ok.error().code == ErrorCode::Overloaded)
-                                         return done(ok.error());
-                                     if (!ok || !ok.value())
-                                         return refusePasswordChange(caller, done);
-                                     m_env.hasher->hash(
-                                         newPassword, m_env.context,
-                                         [this, caller, done](Result<QByteArray> hash) {
-                                             if (!hash)
-                                                 return done(hash.error());
-                                             storePassword(caller, hash.value(), done);
-                                         });
-                                 });
-        });
-}
-
-void AccountService::refusePasswordChange(const Caller &caller, Done<int> done)
-{
-    m_env.recordAsync(m_env.audit(
-        caller, QStringLiteral("auth.password.change"), caller.userId(), AuditEntry::kFailure,
-        {{QStringLiteral("reason"), QStringLiteral("wrong current password")}}));
-    done(Error::make(ErrorCode::InvalidCredentials,
-                     QStringLiteral("The current password is wrong")));
-}
-
-// The new hash, and every other session of the account revoked, in one transaction.
-void AccountService::storePassword(const Caller &caller, const QByteArray &hash, Done<int> done)
-{
-    const IdentityEnv &env = m_env;
-    env.pool->run<int>(
-        env.context,
-        [&env, caller, hash](Db &db) -> Result<int> {
-            const qint64 now = env.now();
-            Transaction tx(db);
-            if (!tx.begun())
-                return tx.begun().error();
-            if (Result<int> n = UserRepository::updatePassword(db, caller.userId(), hash, now); !n)
-                return n.error();
-            Result<QStringList> families =
-                SessionService::revokeAllInJob(db, caller.userId(), caller.sessionId(), now);
-            if (!families)
-                return families.error();
-            if (Status st = AuditRepository::append(
-                    db,
-                    env.audit(caller, QStringLiteral("auth.password.change"), caller.userId(),
-                              AuditEntry::kSuccess,
-                              {{QStringLiteral("sessionsRevoked"), int(families.value().size())}}));
-                !st)
-                return st.error();
-            if (Status st = tx.commit(); !st)
-                return st.error();
-            env.revocations->revokeSessions(families.value(), now);
-            return int(families.value().size());
-        },
-        done);
+    m_profiles.changePassword(caller, oldPassword, newPassword, std::move(done));
 }
 
 } // namespace cr

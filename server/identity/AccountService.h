@@ -2,6 +2,7 @@
 
 #include "identity/AuthResult.h"
 #include "identity/IdentityEnv.h"
+#include "identity/ProfileService.h"
 
 #include <QStringList>
 
@@ -11,7 +12,9 @@ namespace cr {
 
 class SessionService;
 
-// Accounts (CONTRACT §3): registration, login, the profile and the password.
+// Accounts (CONTRACT §3): registration and login. The signed-in account's profile and password
+// are ProfileService's; the three calls below only forward to it until AuthController calls
+// Identity::profiles() directly.
 //  - e-mail addresses are trimmed and lower-cased; the password policy is checked before any
 //    work; hashing and verifying run on the PasswordHasher's pool (OVERLOADED when it sheds
 //    load);
@@ -31,22 +34,18 @@ public:
         QString name;
         QStringList ignoredFields; // privileged fields that were sent (audited)
     };
-    struct ProfileUpdate
-    {
-        std::optional<QString> name;
-        std::optional<QString> email;
-        QStringList ignoredFields;
-    };
+    using ProfileUpdate = ProfileService::ProfileUpdate;
 
-    AccountService(const IdentityEnv &env, const SessionService &sessions);
+    AccountService(const IdentityEnv &env, const SessionService &sessions,
+                   ProfileService &profiles);
 
     void registerUser(const Registration &registration, const Caller &caller,
                       Done<AuthResult> done);
     void login(const QString &email, const QString &password, const Caller &caller,
                Done<AuthResult> done);
+    // Forwarded to ProfileService (see above).
     void profile(const Caller &caller, Done<User> done);
     void updateProfile(const Caller &caller, const ProfileUpdate &update, Done<User> done);
-    // The number of other sessions revoked.
     void changePassword(const Caller &caller, const QString &oldPassword,
                         const QString &newPassword, Done<int> done);
 
@@ -58,12 +57,11 @@ private:
     void finishLogin(const User &user, const Caller &caller, const QString &password,
                      Done<AuthResult> done);
     void rehashLater(const QString &userId, const QString &password);
-    void refusePasswordChange(const Caller &caller, Done<int> done);
-    void storePassword(const Caller &caller, const QByteArray &hash, Done<int> done);
     std::optional<Error> checkNewPassword(const QString &password, const QString &email) const;
 
     const IdentityEnv &m_env;
     const SessionService &m_sessions;
+    ProfileService &m_profiles;
 };
 
 } // namespace cr

@@ -21,6 +21,12 @@ void AdminService::listUsers(const PageRequest &page, Done<Page<User>> done)
         [page](Db &db) -> Result<Page<User>> { return UserRepository::list(db, page); }, done);
 }
 
+void AdminService::recordAction(const Caller &caller, const QString &action, const QString &target,
+                                const QJsonObject &details) const
+{
+    m_env.recordAsync(m_env.audit(caller, action, target, AuditEntry::kSuccess, details));
+}
+
 void AdminService::auditLog(const PageRequest &page, Done<Page<AuditEntry>> done)
 {
     m_env.pool->run<Page<AuditEntry>>(

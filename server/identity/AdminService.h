@@ -33,6 +33,10 @@ public:
     void updateUser(const Caller &caller, const QString &userId, const UserChange &change,
                     Done<User> done);
     void auditLog(const PageRequest &page, Done<Page<AuditEntry>> done);
+    // Records an administrative action that has no database work of its own (a rate-limit
+    // policy change, a ban), in a job of its own.
+    void recordAction(const Caller &caller, const QString &action, const QString &target,
+                      const QJsonObject &details) const;
 
     // Inside a job or at start: applies a change to one account and records it; the in-memory
     // state is updated by applyCommitted() after the commit.

@@ -4,6 +4,7 @@
 #include "auth/KeySet.h"
 #include "auth/PasswordHasher.h"
 #include "auth/PasswordPolicy.h"
+#include "auth/SigningKey.h"
 #include "auth/VerifiedTokenCache.h"
 #include "core/Clock.h"
 #include "identity/AccountService.h"
@@ -12,18 +13,23 @@
 #include "identity/ApiKeyRepository.h"
 #include "identity/ApiKeyService.h"
 #include "identity/IdentityLogging.h"
+#include "identity/ProfileService.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionRepository.h"
 #include "identity/SessionService.h"
 #include "identity/SigningKeyStore.h"
 #include "identity/TokenAuthenticator.h"
+#include "identity/UserProvisioning.h"
 #include "identity/UserRepository.h"
 #include "identity/UserStates.h"
 #include "store/Db.h"
+#include "store/StoragePool.h"
 #include "store/Transaction.h"
 
 #include <QThread>
+
 #include <QTimer>
+#include <algorithm>
 
 namespace cr {
 namespace {
@@ -33,7 +39,7 @@ constexpr int kHousekeepingMs = 60 * 1000;
 Identity::Identity(const IdentityOptions &options, const Clock &clock)
     : m_clock(clock)
 {
-    m_keys = std::make_shared<KeySet>(clock);
+    m_keys = std::make_shared<KeySet>(clock, options.signingKeyRetentionMs());
     JwtCodec::Options codec;
     codec.issuer = QString::fromLatin1(IdentityOptions::kIssuer);
     codec.audience = QString::fromLatin1(IdentityOptions::kAudience);
@@ -44,12 +50,7 @@ Identity::Identity(const IdentityOptions &options, const Clock &clock)
     m_users = std::make_unique<UserStates>();
     m_apiKeyIndex = std::make_unique<ApiKeyIndex>();
     m_policy = std::make_unique<PasswordPolicy>(options.passwordMinLength);
-    PasswordHasher::Options hashing;
-    hashing.memLimitBytes = size_t(options.passwordHashMemoryMib) * 1024 * 1024;
-    hashing.threads = options.passwordHashThreads;
-    hashing.priority =
-        options.passwordHashIdlePriority ? QThread::IdlePriority : QThread::InheritPriority;
-    m_hasher = std::make_unique<PasswordHasher>(clock, hashing);
+    m_hasher = std::make_unique<PasswordHasher>(clock, options.hashing());
     m_authenticator = std::make_shared<TokenAuthenticator>(
         clock, *m_codec, *m_cache, *m_revocations, *m_users, *m_apiKeyIndex);
     m_env.clock = &clock;
@@ -61,9 +62,11 @@ Identity::Identity(const IdentityOptions &options, const Clock &clock)
     m_env.policy = m_policy.get();
     m_env.codec = m_codec.get();
     m_sessions = std::make_unique<SessionService>(m_env);
-    m_accounts = std::make_unique<AccountService>(m_env, *m_sessions);
+    m_profiles = std::make_unique<ProfileService>(m_env);
+    m_accounts = std::make_unique<AccountService>(m_env, *m_sessions, *m_profiles);
     m_apiKeys = std::make_unique<ApiKeyService>(m_env);
     m_admin = std::make_unique<AdminService>(m_env);
+    m_provisioning = std::make_unique<UserProvisioning>(m_env);
 }
 
 Identity::~Identity()
@@ -74,13 +77,33 @@ Identity::~Identity()
 Result<std::unique_ptr<Identity>> Identity::open(const IdentityOptions &options, const Clock &clock,
                                                  Db &db, std::shared_ptr<const KeyWrapper> wrapper)
 {
-    std::unique_ptr<Identity> identity(new Identity(options, clock));
-    if (Status st = SigningKeyStore(std::move(wrapper))
-                        .loadOrCreate(db, *identity->m_keys, &identity->m_keysPersisted);
-        !st)
+    Result<std::unique_ptr<Identity>> identity = openWithoutKeys(options, clock, db);
+    if (!identity)
+        return identity;
+    if (Status st = identity.value()->installKeys(db, std::move(wrapper)); !st)
+        return st.error();
+    return identity;
+}
+
+Status Identity::installKeys(Db &db, std::shared_ptr<const KeyWrapper> wrapper)
+{
+    bool persisted = false;
+    if (Status st = SigningKeyStore(wrapper).loadOrCreate(db, *m_keys, &persisted); !st)
         return Error::make(st.error().code,
                            QStringLiteral("cannot set up the token signing keys: ") +
                                st.error().message);
+    {
+        QMutexLocker lock(&m_wrapperMutex);
+        m_wrapper = std::move(wrapper);
+    }
+    m_keysPersisted.store(persisted);
+    return {};
+}
+
+Result<std::unique_ptr<Identity>> Identity::openWithoutKeys(const IdentityOptions &options,
+                                                            const Clock &clock, Db &db)
+{
+    std::unique_ptr<Identity> identity(new Identity(options, clock));
     if (Status st = identity->load(db); !st)
         return Error::make(st.error().code,
                            QStringLiteral("cannot load the accounts: ") + st.error().message);
@@ -174,8 +197,63 @@ void Identity::start(StoragePool &pool)
             auto *timer = new QTimer(m_context);
             QObject::connect(timer, &QTimer::timeout, m_context, [this] { housekeeping(); });
             timer->start(kHousekeepingMs);
+            // Does nothing while the keys are not stored (no wrapper).
+            auto *reload = new QTimer(m_context);
+            QObject::connect(reload, &QTimer::timeout, m_context, [this] { reloadKeys(); });
+            reload->start(int(m_env.options.signingKeyReloadMs));
         },
         Qt::QueuedConnection);
+}
+
+void Identity::setRevocationListener(RevocationSet::Listener listener)
+{
+    m_revocations->setListener(std::move(listener));
+}
+
+void Identity::reloadKeys(std::function<void(bool changed)> done)
+{
+    std::shared_ptr<const KeyWrapper> wrapper;
+    {
+        QMutexLocker lock(&m_wrapperMutex);
+        wrapper = m_wrapper;
+    }
+    if (!m_env.pool || !wrapper || !m_keysPersisted.load()) {
+        if (done)
+            done(false);
+        return;
+    }
+    m_env.pool->run<std::optional<QList<SigningKey>>>(
+        m_context, [wrapper](Db &db) { return SigningKeyStore(wrapper).read(db); },
+        [this, done](Result<std::optional<QList<SigningKey>>> stored) {
+            bool changed = false;
+            if (!stored) {
+                qCWarning(lcIdentity).noquote()
+                    << "could not reload the token signing keys:" << stored.error().message;
+            } else if (stored.value() && !stored.value()->isEmpty()) {
+                QList<SigningKey> loaded = *stored.value();
+                QStringList known;
+                const QList<SigningKey> current = m_keys->keys();
+                for (const SigningKey &k : current)
+                    known << k.kid();
+                // Keys past their retention are not worth a reload: restore() would drop them.
+                const qint64 now = m_clock.wallMs();
+                const qint64 retention = m_keys->retentionMs();
+                changed = known.isEmpty() || loaded.first().kid() != known.first() ||
+                          std::any_of(loaded.cbegin(), loaded.cend(), [&](const SigningKey &k) {
+                              const bool valid =
+                                  !k.isRetired() || now < k.retiredAtMs() + retention;
+                              return valid && !known.contains(k.kid());
+                          });
+                if (changed) {
+                    const SigningKey current = loaded.takeFirst();
+                    m_keys->restore(current, loaded);
+                    qCInfo(lcIdentity).noquote()
+                        << "reloaded the token signing keys; current:" << current.kid();
+                }
+            }
+            if (done)
+                done(changed);
+        });
 }
 
 void Identity::housekeeping()

@@ -3,9 +3,13 @@
 #include "core/Result.h"
 #include "identity/IdentityEnv.h"
 #include "identity/IdentityOptions.h"
+#include "identity/RevocationSet.h"
 
 #include <QJsonObject>
+#include <QMutex>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -24,10 +28,12 @@ class KeySet;
 class KeyWrapper;
 class PasswordHasher;
 class PasswordPolicy;
+class ProfileService;
 class RevocationSet;
 class SessionService;
 class StoragePool;
 class TokenAuthenticator;
+class UserProvisioning;
 class UserStates;
 class VerifiedTokenCache;
 
@@ -50,6 +56,14 @@ public:
     static Result<std::unique_ptr<Identity>> open(const IdentityOptions &options,
                                                   const Clock &clock, Db &db,
                                                   std::shared_ptr<const KeyWrapper> wrapper);
+    // The same without the signing keys, for a start that loads the master key after
+    // listening (the console's keychain): installKeys() follows once the key is there. Until
+    // then no token can be issued or verified.
+    static Result<std::unique_ptr<Identity>> openWithoutKeys(const IdentityOptions &options,
+                                                             const Clock &clock, Db &db);
+    // Loads (or creates and stores) the signing keys wrapped under `wrapper`; null: in memory
+    // only. On a connection of the calling thread.
+    Status installKeys(Db &db, std::shared_ptr<const KeyWrapper> wrapper);
     ~Identity();
     Identity(const Identity &) = delete;
     Identity &operator=(const Identity &) = delete;
@@ -59,17 +73,28 @@ public:
 
     std::shared_ptr<const Authenticator> authenticator() const;
     AccountService &accounts() { return *m_accounts; }
+    ProfileService &profiles() { return *m_profiles; }
     SessionService &sessions() { return *m_sessions; }
     ApiKeyService &apiKeys() { return *m_apiKeys; }
     AdminService &admin() { return *m_admin; }
+    UserProvisioning &provisioning() { return *m_provisioning; }
     const PasswordPolicy &passwordPolicy() const { return *m_policy; }
     PasswordHasher &passwordHasher() { return *m_hasher; } // tools and tests (setPaused)
     const IdentityOptions &options() const { return m_env.options; }
 
+    // Before start(): who is told about revocations (the WebSocket hub closes the sockets of
+    // revoked sessions). See RevocationSet::Listener.
+    void setRevocationListener(RevocationSet::Listener listener);
+
+    // Reads the signing keys from the database again (in a storage job) and installs them when
+    // they changed (`coderunner-server keys rotate`, another instance). Runs by itself every
+    // signingKeyReloadMs once started; `done` (identity thread) says whether they changed.
+    void reloadKeys(std::function<void(bool changed)> done = {});
+
     // {"keys":[…]}: the body of GET /.well-known/jwks.json.
     QJsonObject jwks() const;
     // Whether the signing keys are stored (wrapped); false: in memory only.
-    bool keysPersisted() const { return m_keysPersisted; }
+    bool keysPersisted() const { return m_keysPersisted.load(); }
     QString currentKeyId() const;
 
 private:
@@ -90,10 +115,14 @@ private:
     std::shared_ptr<TokenAuthenticator> m_authenticator;
     IdentityEnv m_env;
     std::unique_ptr<SessionService> m_sessions;
+    std::unique_ptr<ProfileService> m_profiles;
     std::unique_ptr<AccountService> m_accounts;
     std::unique_ptr<ApiKeyService> m_apiKeys;
     std::unique_ptr<AdminService> m_admin;
-    bool m_keysPersisted = false;
+    std::unique_ptr<UserProvisioning> m_provisioning;
+    std::atomic<bool> m_keysPersisted{false};
+    mutable QMutex m_wrapperMutex;
+    std::shared_ptr<const KeyWrapper> m_wrapper; // guarded by m_wrapperMutex
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr;
 };

@@ -17,7 +17,22 @@ IdentityOptions IdentityOptions::fromSettings(const Settings &s)
     o.passwordHashMemoryMib = s.passwordHashMemoryMib;
     o.passwordHashThreads = s.passwordHashThreads;
     o.passwordHashIdlePriority = s.passwordHashIdlePriority;
+    o.signingKeyReloadMs = s.signingKeyReloadMs;
     return o;
+}
+
+qint64 IdentityOptions::signingKeyRetentionMs() const
+{
+    return accessTokenTtlSeconds * 1000 + 30 * 1000 + signingKeyReloadMs;
+}
+
+PasswordHasher::Options IdentityOptions::hashing() const
+{
+    PasswordHasher::Options h;
+    h.memLimitBytes = size_t(passwordHashMemoryMib) * 1024 * 1024;
+    h.threads = passwordHashThreads;
+    h.priority = passwordHashIdlePriority ? QThread::IdlePriority : QThread::InheritPriority;
+    return h;
 }
 
 } // namespace cr

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "auth/PasswordHasher.h"
+
 #include <QString>
 #include <QtGlobal>
 
@@ -26,8 +28,16 @@ struct IdentityOptions
     int passwordHashMemoryMib = 46;
     int passwordHashThreads = 2;
     bool passwordHashIdlePriority = true;
+    qint64 signingKeyReloadMs = 30 * 1000;
+
+    // How long a retired signing key still verifies (and stays in the JWKS): the access-token
+    // lifetime, the 30 s clock leeway, and one reload interval (a server may go on signing
+    // with a key for that long after another process rotated it).
+    qint64 signingKeyRetentionMs() const;
 
     static IdentityOptions fromSettings(const Settings &settings);
+    // The Argon2id settings every hash of an account password is made with.
+    PasswordHasher::Options hashing() const;
 };
 
 } // namespace cr

@@ -20,21 +20,29 @@ void RevocationSet::revokeSession(const QString &sessionId, qint64 atMs)
 void RevocationSet::revokeSessions(const QStringList &sessionIds, qint64 atMs)
 {
     const qint64 now = m_clock.wallMs();
-    QWriteLocker lock(&m_lock);
-    for (const QString &id : sessionIds) {
-        if (!id.isEmpty())
-            m_sessions.insert(id, qMax(atMs, m_sessions.value(id, 0)));
+    {
+        QWriteLocker lock(&m_lock);
+        for (const QString &id : sessionIds) {
+            if (!id.isEmpty())
+                m_sessions.insert(id, qMax(atMs, m_sessions.value(id, 0)));
+        }
+        if (now - m_lastPruneMs >= kPruneEveryMs)
+            pruneLocked(now);
     }
-    if (now - m_lastPruneMs >= kPruneEveryMs)
-        pruneLocked(now);
+    if (m_listener && !sessionIds.isEmpty())
+        m_listener(sessionIds, QStringList());
 }
 
 void RevocationSet::revokeUserBefore(const QString &userId, qint64 atMs)
 {
     const qint64 seconds = atMs / 1000;
-    QWriteLocker lock(&m_lock);
-    qint64 &entry = m_users[userId];
-    entry = qMax(entry, seconds);
+    {
+        QWriteLocker lock(&m_lock);
+        qint64 &entry = m_users[userId];
+        entry = qMax(entry, seconds);
+    }
+    if (m_listener)
+        m_listener(QStringList(), QStringList{userId});
 }
 
 bool RevocationSet::isSessionRevoked(const QString &sessionId) const

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace cr {
 
 class Clock;
@@ -23,6 +25,12 @@ class RevocationSet
 {
 public:
     static constexpr qint64 kDefaultRetentionMs = (24 * 3600 + 30) * qint64(1000);
+
+    // Told after every change (outside the lock, in the thread that made it) which sessions
+    // were revoked and whose tokens were cut off: long-lived connections (WebSockets) check
+    // their credentials again. Set once, before the set is shared between threads.
+    using Listener = std::function<void(const QStringList &sessionIds, const QStringList &userIds)>;
+    void setListener(Listener listener) { m_listener = std::move(listener); }
 
     explicit RevocationSet(const Clock &clock, qint64 retentionMs = kDefaultRetentionMs);
 
@@ -49,6 +57,7 @@ private:
     QHash<QString, qint64> m_sessions; // session id → revoked at (ms)
     QHash<QString, qint64> m_users;    // user id → tokens with iat < this (seconds) are refused
     qint64 m_lastPruneMs = 0;
+    Listener m_listener;
 };
 
 } // namespace cr

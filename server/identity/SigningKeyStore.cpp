@@ -6,6 +6,7 @@
 #include "core/KeyWrapper.h"
 #include "identity/IdentityLogging.h"
 #include "store/Db.h"
+#include "store/Transaction.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -66,12 +67,46 @@ Status SigningKeyStore::loadOrCreate(Db &db, KeySet &keys, bool *persisted) cons
 Status SigningKeyStore::load(Db &db, KeySet &keys, bool *found) const
 {
     *found = false;
+    Result<std::optional<QList<SigningKey>>> stored = read(db);
+    if (!stored)
+        return stored.error();
+    if (!stored.value())
+        return {};
+    QList<SigningKey> loaded = *stored.value();
+    const SigningKey current = loaded.takeFirst();
+    keys.restore(current, loaded);
+    *found = true;
+    qCInfo(lcIdentity) << "loaded" << keys.keys().size() << "token signing key(s)";
+    return {};
+}
+
+Result<SigningKey> SigningKeyStore::rotate(Db &db, KeySet &keys) const
+{
+    Transaction tx(db);
+    if (!tx.begun())
+        return tx.begun().error();
+    bool persisted = false;
+    if (Status st = loadOrCreate(db, keys, &persisted); !st)
+        return st.error();
+    const SigningKey fresh = keys.rotate();
+    if (Status st = save(db, keys); !st)
+        return st.error();
+    if (Status st = tx.commit(); !st)
+        return st.error();
+    qCInfo(lcIdentity).noquote() << "rotated the token signing keys; current:" << fresh.kid();
+    return fresh;
+}
+
+Result<std::optional<QList<SigningKey>>> SigningKeyStore::read(Db &db) const
+{
+    if (!m_wrapper)
+        return Error::make(ErrorCode::Internal, QStringLiteral("no key wrapper"));
     const Result<QVariant> stored = db.scalar(Sql("SELECT value FROM settings_kv WHERE key = ?"),
                                               {QString::fromLatin1(kSettingsKey)});
     if (!stored)
         return stored.error();
     if (stored.value().isNull())
-        return {};
+        return std::optional<QList<SigningKey>>();
     const QJsonObject doc = QJsonDocument::fromJson(stored.value().toString().toUtf8()).object();
     const QJsonArray list = doc.value(QStringLiteral("keys")).toArray();
     if (doc.value(QStringLiteral("version")).toInt() != 1 || list.isEmpty())
@@ -91,11 +126,7 @@ Status SigningKeyStore::load(Db &db, KeySet &keys, bool *found) const
             return Error::make(ErrorCode::Internal, QStringLiteral("damaged stored key"));
         loaded.append(*key);
     }
-    const SigningKey current = loaded.takeFirst();
-    keys.restore(current, loaded);
-    *found = true;
-    qCInfo(lcIdentity) << "loaded" << keys.keys().size() << "token signing key(s)";
-    return {};
+    return std::optional<QList<SigningKey>>(loaded);
 }
 
 Status SigningKeyStore::save(Db &db, const KeySet &keys) const

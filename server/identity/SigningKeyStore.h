@@ -1,6 +1,11 @@
 #pragma once
 
+#include "auth/SigningKey.h"
 #include "core/Result.h"
+
+#include <QList>
+
+#include <optional>
 
 #include <memory>
 
@@ -32,6 +37,12 @@ public:
     Status loadOrCreate(Db &db, KeySet &keys, bool *persisted) const;
     // Writes the keys of `keys` (needs a wrapper).
     Status save(Db &db, const KeySet &keys) const;
+    // The stored keys, current first (nullopt: none stored). Needs a wrapper.
+    Result<std::optional<QList<SigningKey>>> read(Db &db) const;
+    // `coderunner-server keys rotate`: in one transaction, the stored keys (or a first key) are
+    // loaded into `keys`, a new key becomes current, the previous one is retired now, and all
+    // is saved. Running servers pick it up at their next reload (Identity). The new key.
+    Result<SigningKey> rotate(Db &db, KeySet &keys) const;
 
 private:
     Status load(Db &db, KeySet &keys, bool *found) const;

@@ -75,6 +75,7 @@ Result<Principal> TokenAuthenticator::authenticateApiKey(const QByteArray &crede
     p.role = qMin(key->role, owner->role);
     p.userId = key->userId;
     p.viaApiKey = true;
+    p.apiKeyId = key->id;
     p.expiresAtMs = key->expiresAtMs;
     return p;
 }

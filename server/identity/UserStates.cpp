@@ -8,6 +8,13 @@ void UserStates::put(const QString &userId, State state)
     m_states.insert(userId, state);
 }
 
+void UserStates::putIfAbsent(const QString &userId, State state)
+{
+    QWriteLocker lock(&m_lock);
+    if (!m_states.contains(userId))
+        m_states.insert(userId, state);
+}
+
 void UserStates::setRole(const QString &userId, Role role)
 {
     QWriteLocker lock(&m_lock);

@@ -24,6 +24,8 @@ public:
     };
 
     void put(const QString &userId, State state);
+    // Only when the account is not known yet (never overwrites a newer change).
+    void putIfAbsent(const QString &userId, State state);
     void setRole(const QString &userId, Role role);
     void setDisabled(const QString &userId, bool disabled);
     void remove(const QString &userId);

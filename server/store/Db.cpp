@@ -3,6 +3,7 @@
 #include "store/Connection.h"
 #include "store/StoreLogging.h"
 
+#include <QElapsedTimer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -84,7 +85,30 @@ Status Db::execUnprepared(Sql sql)
     return {};
 }
 
+Db::Activity Db::takeActivity()
+{
+    const Activity a = m_activity;
+    m_activity = Activity();
+    return a;
+}
+
 Result<Db::Outcome> Db::run(Sql sql, const QVariantList &values, Kind kind, Retry retry)
+{
+    QElapsedTimer timer;
+    if (m_observer)
+        timer.start();
+    m_outage = false;
+    Result<Outcome> r = runStatement(sql, values, kind, retry);
+    if (r)
+        ++m_activity.succeeded;
+    else if (m_outage)
+        ++m_activity.outages;
+    if (m_observer)
+        m_observer(double(timer.nsecsElapsed()) / 1e9, r.ok());
+    return r;
+}
+
+Result<Db::Outcome> Db::runStatement(Sql sql, const QVariantList &values, Kind kind, Retry retry)
 {
     if (m_transactionLost)
         return SqlErrors::transactionLost();
@@ -93,8 +117,10 @@ Result<Db::Outcome> Db::run(Sql sql, const QVariantList &values, Kind kind, Retr
             m_transactionLost = true;
             return SqlErrors::transactionLost();
         }
-        if (Status st = m_connection->open(); !st)
+        if (Status st = m_connection->open(); !st) {
+            m_outage = true;
             return st.error();
+        }
     }
     Outcome outcome = runOnce(sql, values, kind);
     if (outcome.ok)
@@ -107,22 +133,29 @@ Result<Db::Outcome> Db::run(Sql sql, const QVariantList &values, Kind kind, Retr
         m_connection->close();
         if (m_inTransaction) {
             m_transactionLost = true;
+            m_outage = true;
             return SqlErrors::transactionLost();
         }
-        if (Status st = m_connection->open(); !st)
+        if (Status st = m_connection->open(); !st) {
+            m_outage = true;
             return st.error();
+        }
         const bool safe = retry == Retry::Idempotent ||
                           (retry == Retry::Auto && sql.isReadOnly()) ||
                           (retry != Retry::Never && outcome.failure.notApplied);
-        if (!safe)
+        if (!safe) {
+            m_outage = true;
             return outcome.failure.error;
+        }
         outcome = runOnce(sql, values, kind);
         if (outcome.ok)
             return outcome;
         if (outcome.failure.connectionLost)
             m_connection->close(); // reopened by the next statement
+        m_outage = outcome.failure.outage;
         return outcome.failure.error;
     }
+    m_outage = outcome.failure.outage;
 
     if (m_inTransaction && !m_transactionFailed) {
         m_transactionFailed = true;

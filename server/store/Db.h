@@ -9,6 +9,7 @@
 #include <QVariant>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 
 class QSqlError;
@@ -66,6 +67,21 @@ public:
 
     bool inTransaction() const { return m_inTransaction; }
 
+    // What the statements since the last takeActivity() did: how many succeeded, and how many
+    // failed because the database was unavailable (SqlFailure::outage, or the connection could
+    // not be opened). The storage pool reads it after each job for the circuit breaker.
+    struct Activity
+    {
+        int succeeded = 0;
+        int outages = 0;
+    };
+    Activity takeActivity();
+
+    // Called after every statement (including BEGIN/COMMIT) with its duration in seconds and
+    // whether it succeeded; in this Db's thread. Empty: nothing is measured.
+    using Observer = std::function<void(double seconds, bool ok)>;
+    void setObserver(Observer observer) { m_observer = std::move(observer); }
+
 private:
     friend class Transaction;
     Status begin(bool write);
@@ -86,6 +102,7 @@ private:
         Unprepared,
     };
     Result<Outcome> run(Sql sql, const QVariantList &values, Kind kind, Retry retry);
+    Result<Outcome> runStatement(Sql sql, const QVariantList &values, Kind kind, Retry retry);
     Outcome runOnce(Sql sql, const QVariantList &values, Kind kind);
     Outcome failed(Sql sql, const QSqlError &error);
 
@@ -94,6 +111,9 @@ private:
     bool m_transactionLost = false; // the connection broke inside the open transaction
     bool m_transactionFailed = false;
     Error m_transactionError; // the first failure inside the open transaction
+    Activity m_activity;
+    bool m_outage = false; // the statement under way failed for want of the database
+    Observer m_observer;
 };
 
 } // namespace cr

@@ -40,6 +40,7 @@ SqlFailure classifyPostgres(const QString &state)
     if (state.isEmpty() || state.startsWith(u"08") || state.startsWith(u"57P")) {
         f.connectionLost = true;
         f.notApplied = state == u"57P01" || state == u"57P02" || state == u"57P03";
+        f.outage = true;
         f.error = SqlErrors::connectionLost();
     } else if (state == u"23505") {
         f.error = conflict();
@@ -48,10 +49,12 @@ SqlFailure classifyPostgres(const QString &state)
     } else if (state == u"23502" || state == u"23514" || state.startsWith(u"22")) {
         f.error = rejected();
     } else if (state == u"57014") {
+        f.outage = true;
         f.error = unavailable(QStringLiteral("the database took too long to answer"));
     } else if (state == u"40001" || state == u"40P01" || state == u"55P03") {
         f.error = unavailable(QStringLiteral("the database is busy; try again"));
     } else if (state.startsWith(u"53")) {
+        f.outage = true;
         f.error = unavailable(QStringLiteral("the database is out of resources"));
     } else {
         f.error = internal();
@@ -90,10 +93,12 @@ SqlFailure classifySqlite(const QString &code)
     case 13: // SQLITE_FULL
     case 14: // SQLITE_CANTOPEN
     case 8:  // SQLITE_READONLY
+        f.outage = true;
         f.error = unavailable(QStringLiteral("the database file cannot be written"));
         break;
     case 11: // SQLITE_CORRUPT
     case 26: // SQLITE_NOTADB
+        f.outage = true;
         f.error = unavailable(QStringLiteral("the database file is damaged"));
         break;
     default:

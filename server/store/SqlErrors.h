@@ -18,6 +18,10 @@ struct SqlFailure
     // The server reported that it ended the session before the statement could take effect
     // (administrator shutdown or termination: 57P01-57P03): running it again is safe.
     bool notApplied = false;
+    // The database itself is unavailable (a lost or refused connection, a statement timeout,
+    // exhausted resources, an unreadable SQLite file), as opposed to a caller's mistake or
+    // contention: what the database circuit breaker counts as a failure.
+    bool outage = false;
 };
 
 class SqlErrors

@@ -1,5 +1,6 @@
 #include "store/StoragePool.h"
 
+#include "core/CircuitBreaker.h"
 #include "store/Db.h"
 #include "store/StoreLogging.h"
 
@@ -22,6 +23,20 @@ StoragePool::StoragePool(ConnectionFactory factory, Options options)
 StoragePool::~StoragePool()
 {
     stop();
+}
+
+void StoragePool::setBreaker(std::shared_ptr<CircuitBreaker> breaker)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    Q_ASSERT_X(!m_started, "cr::StoragePool::setBreaker", "call before start()");
+    m_breaker = std::move(breaker);
+}
+
+void StoragePool::setQueryObserver(Db::Observer observer)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    Q_ASSERT_X(!m_started, "cr::StoragePool::setQueryObserver", "call before start()");
+    m_observer = std::move(observer);
 }
 
 void StoragePool::start()
@@ -78,6 +93,17 @@ int StoragePool::queued() const
 void StoragePool::submit(Task task)
 {
     Error refusal;
+    if (m_breaker) {
+        // Open and still cooling down: fail fast without queueing.
+        const CircuitBreaker::Status st = m_breaker->status();
+        if (st.state == CircuitBreaker::State::Open && st.retryAfterMs > 0) {
+            CircuitBreaker::Permit refused;
+            refused.retryAfterMs = st.retryAfterMs;
+            refusal = m_breaker->refusal(refused);
+            task(nullptr, &refusal);
+            return;
+        }
+    }
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         if (m_stopping) {
@@ -98,6 +124,7 @@ void StoragePool::submit(Task task)
 void StoragePool::work(int index)
 {
     std::unique_ptr<Db> db = m_factory.create(QStringLiteral("pool%1").arg(index + 1));
+    db->setObserver(m_observer);
     if (Status st = db->open(); !st)
         qCWarning(lcStore).noquote() << "storage thread" << index + 1
                                      << "could not open its connection yet:" << st.error().message;
@@ -111,9 +138,32 @@ void StoragePool::work(int index)
             task = std::move(m_queue.front());
             m_queue.pop_front();
         }
-        task(db.get(), nullptr);
+        runTask(task, *db);
     }
     db.reset(); // the connection is closed and removed in the thread that opened it
+}
+
+void StoragePool::runTask(Task &task, Db &db)
+{
+    if (!m_breaker) {
+        task(&db, nullptr);
+        return;
+    }
+    const CircuitBreaker::Permit permit = m_breaker->acquire();
+    if (!permit.allowed) {
+        const Error refusal = m_breaker->refusal(permit);
+        task(nullptr, &refusal);
+        return;
+    }
+    db.takeActivity(); // only this job's statements count
+    task(&db, nullptr);
+    const Db::Activity activity = db.takeActivity();
+    if (activity.outages > 0)
+        m_breaker->recordFailure(permit);
+    else if (activity.succeeded > 0)
+        m_breaker->recordSuccess(permit);
+    else
+        m_breaker->release(permit);
 }
 
 Error StoragePool::jobFailed(const std::exception *e)

@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "store/ConnectionFactory.h"
+#include "store/Db.h"
 #include "store/Delivery.h"
 
 #include <condition_variable>
@@ -17,7 +18,7 @@ class QThread;
 
 namespace cr {
 
-class Db;
+class CircuitBreaker;
 
 // M threads, each owning one database connection opened in that thread, running jobs for
 // threads that must not block (HTTP workers):
@@ -30,6 +31,13 @@ class Db;
 // dropped if the context is destroyed first), also when the job was refused: OVERLOADED when
 // the bounded queue is full, DEPENDENCY_UNAVAILABLE once the pool is stopping. Every job that
 // is accepted is answered exactly once. Thread-safe.
+//
+// With a circuit breaker (setBreaker), a job is refused with DEPENDENCY_UNAVAILABLE and a
+// Retry-After while the breaker is open: at once when it is submitted, or when it reaches a
+// thread after the breaker opened. Each job that ran is recorded: a failure when one of its
+// statements found the database unavailable (Db::Activity::outages: a lost or refused
+// connection, a timeout; never a constraint violation), a success when its statements worked,
+// nothing when it ran none.
 class StoragePool
 {
 public:
@@ -44,6 +52,14 @@ public:
     ~StoragePool(); // stop()
     StoragePool(const StoragePool &) = delete;
     StoragePool &operator=(const StoragePool &) = delete;
+
+    // Before start(): the breaker of the database (CircuitBreakers "database"); none: jobs are
+    // never refused for it.
+    void setBreaker(std::shared_ptr<CircuitBreaker> breaker);
+    // Before start(): told the duration and outcome of every statement, in the pool thread
+    // that ran it (coderunner_db_query_duration_seconds). Must be thread-safe.
+    void setQueryObserver(Db::Observer observer);
+    const std::shared_ptr<CircuitBreaker> &breaker() const { return m_breaker; }
 
     // Starts the threads; each opens its connection (and opens it again later if that fails).
     void start();
@@ -66,10 +82,13 @@ private:
     using Task = std::function<void(Db *db, const Error *refusal)>;
     void submit(Task task);
     void work(int index);
+    void runTask(Task &task, Db &db);
     static Error jobFailed(const std::exception *e);
 
     ConnectionFactory m_factory;
     Options m_options;
+    std::shared_ptr<CircuitBreaker> m_breaker;
+    Db::Observer m_observer;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Task> m_queue;

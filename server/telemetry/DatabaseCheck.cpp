@@ -1,49 +1,76 @@
 #include "telemetry/DatabaseCheck.h"
 
+#include "core/CircuitBreaker.h"
+#include "store/Db.h"
+
 #include <QElapsedTimer>
-#include <QSqlDatabase>
-#include <QSqlQuery>
-#include <QUuid>
 
 namespace cr {
 
-DatabaseCheck::DatabaseCheck(QString databasePath)
-    : m_path(std::move(databasePath))
-    , m_connection(QStringLiteral("cr-health-") +
-                   QUuid::createUuid().toString(QUuid::WithoutBraces))
+DatabaseCheck::DatabaseCheck(ConnectionFactory factory, std::shared_ptr<CircuitBreaker> breaker,
+                             double degradedMs)
+    : m_factory(std::move(factory))
+    , m_breaker(std::move(breaker))
+    , m_degradedMs(degradedMs)
 {}
 
-DatabaseCheck::~DatabaseCheck()
-{
-    if (QSqlDatabase::contains(m_connection)) {
-        QSqlDatabase::database(m_connection, false).close();
-        QSqlDatabase::removeDatabase(m_connection);
-    }
-}
+DatabaseCheck::~DatabaseCheck() = default; // in the background thread (HealthMonitor::stop)
 
 CheckResult DatabaseCheck::run()
 {
     CheckResult r;
     r.name = name();
+    r.details.insert(QStringLiteral("backend"), m_factory.config().backendName());
+
+    CircuitBreaker::Permit permit;
+    permit.allowed = true;
+    if (m_breaker) {
+        permit = m_breaker->acquire();
+        if (!permit.allowed) {
+            const CircuitBreaker::Status st = m_breaker->status();
+            r.status = CheckStatus::Down;
+            r.details.insert(QStringLiteral("connected"), false);
+            r.details.insert(QStringLiteral("breaker"),
+                             QString::fromLatin1(CircuitBreaker::stateName(st.state)));
+            r.details.insert(QStringLiteral("retryAfterMs"), double(permit.retryAfterMs));
+            return r;
+        }
+    }
+
+    if (!m_db)
+        m_db = m_factory.create(QStringLiteral("health"));
+    m_db->takeActivity();
     QElapsedTimer timer;
     timer.start();
-    if (!QSqlDatabase::contains(m_connection)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-        db.setDatabaseName(m_path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=1000"));
-    }
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    bool ok = db.isOpen() || db.open();
-    if (ok) {
-        QSqlQuery q(db);
-        ok = q.exec(QStringLiteral("SELECT 1")) && q.next() && q.value(0).toInt() == 1;
-    }
-    if (!ok)
-        db.close(); // reopened on the next round
+    const Result<QVariant> one = m_db->scalar(Sql("SELECT 1"));
     r.latencyMs = double(timer.nsecsElapsed()) / 1e6;
-    r.status = ok ? CheckStatus::Ok : CheckStatus::Down;
-    r.details.insert(QStringLiteral("backend"), QStringLiteral("sqlite"));
+    r.value = r.latencyMs;
+    const bool ok = one && one.value().toLongLong() == 1;
+    const Db::Activity activity = m_db->takeActivity();
+    if (m_breaker) {
+        if (activity.outages > 0 || !ok)
+            m_breaker->recordFailure(permit);
+        else
+            m_breaker->recordSuccess(permit);
+    }
+
+    if (!ok)
+        r.status = CheckStatus::Down;
+    else if (m_degradedMs > 0 && r.latencyMs > m_degradedMs)
+        r.status = CheckStatus::Degraded;
     r.details.insert(QStringLiteral("connected"), ok);
+    if (m_breaker) {
+        const CircuitBreaker::Status st = m_breaker->status();
+        r.details.insert(QStringLiteral("breaker"),
+                         QString::fromLatin1(CircuitBreaker::stateName(st.state)));
+        r.details.insert(QStringLiteral("consecutiveFailures"), st.consecutiveFailures);
+        if (st.state == CircuitBreaker::State::HalfOpen && r.status == CheckStatus::Ok)
+            r.status = CheckStatus::Degraded;
+        if (st.state == CircuitBreaker::State::Open)
+            r.status = CheckStatus::Down;
+    }
+    if (m_degradedMs > 0)
+        r.details.insert(QStringLiteral("degradedMs"), m_degradedMs);
     return r;
 }
 

@@ -5,6 +5,16 @@
 
 namespace cr {
 
+CheckStatus DiskCheck::classify(qint64 free, qint64 total) const
+{
+    if (total <= 0)
+        return CheckStatus::Down;
+    CheckStatus status = m_freeMib.classify(double(free) / (1024.0 * 1024.0));
+    if (status == CheckStatus::Ok && double(free) / double(total) < 0.05)
+        status = CheckStatus::Degraded;
+    return status;
+}
+
 CheckResult DiskCheck::run()
 {
     CheckResult r;
@@ -20,12 +30,11 @@ CheckResult DiskCheck::run()
         return r;
     }
     const double fraction = double(free) / double(total);
-    if (free < 100LL * 1024 * 1024)
-        r.status = CheckStatus::Down;
-    else if (free < 1024LL * 1024 * 1024 || fraction < 0.05)
-        r.status = CheckStatus::Degraded;
+    r.status = classify(free, total);
+    r.value = double(free) / (1024.0 * 1024.0);
     r.details.insert(QStringLiteral("freeBytes"), double(free));
     r.details.insert(QStringLiteral("freePercent"), qRound(fraction * 1000) / 10.0);
+    r.details.insert(QStringLiteral("thresholdsMib"), m_freeMib.toJson());
     return r;
 }
 

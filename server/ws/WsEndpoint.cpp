@@ -259,6 +259,18 @@ void WsEndpoint::deliver(const QString &channelKey, const QByteArray &message)
     }
 }
 
+void WsEndpoint::revalidate(const QStringList &sessionIds, const QStringList &userIds)
+{
+    for (WsSession *s : m_sessions.values()) {
+        const Principal &p = s->principal();
+        if (!p.isAuthenticated() || s->isClosing())
+            continue;
+        if ((!p.sessionId.isEmpty() && sessionIds.contains(p.sessionId)) ||
+            userIds.contains(p.userId))
+            s->revalidate();
+    }
+}
+
 void WsEndpoint::sweep()
 {
     const qint64 mono = m_hub.clock().monotonicMs();

@@ -33,6 +33,9 @@ public:
     int connectionCount() const override;
 
     void deliver(const QString &channelKey, const QByteArray &message);
+    // In this endpoint's thread: sessions authenticated for one of these sessions or users
+    // check their credential again (WsHub::revalidate).
+    void revalidate(const QStringList &sessionIds, const QStringList &userIds);
 
 private:
     struct Pending

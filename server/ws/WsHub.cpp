@@ -28,6 +28,15 @@ void WsHub::endpointGone(WsEndpoint *endpoint)
     m_endpoints.removeAll(endpoint);
 }
 
+void WsHub::revalidate(const QStringList &sessionIds, const QStringList &userIds)
+{
+    QMutexLocker lock(&m_mutex);
+    for (WsEndpoint *e : std::as_const(m_endpoints))
+        QMetaObject::invokeMethod(
+            e, [e, sessionIds, userIds] { e->revalidate(sessionIds, userIds); },
+            Qt::QueuedConnection);
+}
+
 void WsHub::publish(const QString &channel, const QJsonObject &message, const QString &deployment)
 {
     // Sessions key per-deployment subscriptions by the lower-case id: so does this.

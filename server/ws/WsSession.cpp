@@ -70,6 +70,7 @@ void WsSession::send(const QByteArray &message)
         }
     }
     m_socket->sendTextMessage(QString::fromUtf8(message));
+    m_hub.messageOut();
 }
 
 void WsSession::sendJson(const QString &type, QJsonObject fields)
@@ -136,6 +137,7 @@ void WsSession::authenticate(const QByteArray &credential)
     const bool sameUser =
         m_principal.isAuthenticated() && m_principal.userId == principal.value().userId;
     m_principal = principal.value();
+    m_credential = credential;
     if (sameUser)
         keepAllowedSubscriptions();
     else
@@ -146,10 +148,30 @@ void WsSession::authenticate(const QByteArray &credential)
               {QStringLiteral("role"), QString::fromLatin1(roleName(m_principal.role))}});
 }
 
+void WsSession::revalidate()
+{
+    if (m_closing || !m_principal.isAuthenticated())
+        return;
+    const Authenticator *auth = m_hub.authenticator();
+    Result<Principal> principal =
+        auth ? auth->authenticate(m_credential)
+             : Result<Principal>(Error::make(ErrorCode::Unauthorized, QString()));
+    if (!principal || !principal.value().isAuthenticated() ||
+        principal.value().userId != m_principal.userId) {
+        m_credential.clear();
+        sendError("UNAUTHORIZED", QStringLiteral("The session has been revoked"));
+        close(4001, QStringLiteral("session revoked"));
+        return;
+    }
+    m_principal = principal.value();
+    keepAllowedSubscriptions();
+}
+
 void WsSession::onText(const QString &text)
 {
     if (m_closing)
         return;
+    m_hub.messageIn();
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {

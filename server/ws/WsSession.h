@@ -27,6 +27,12 @@ public:
     ~WsSession() override;
 
     void authenticate(const QByteArray &credential);
+    // Checks the credential the socket authenticated with again (its session or user had
+    // credentials revoked): refused now → an error message and close 4001; still valid → the
+    // principal is refreshed (an API key's role may have dropped) and subscriptions the new
+    // role may not hold are dropped.
+    void revalidate();
+    const Principal &principal() const { return m_principal; }
     bool isSubscribed(const QString &channelKey) const
     {
         return m_subscriptions.contains(channelKey);
@@ -52,6 +58,7 @@ private:
     QHostAddress m_peer;
     std::function<void()> m_released;
     Principal m_principal;
+    QByteArray m_credential; // what authenticated this socket (never logged)
     qint64 m_authDeadline = 0;
     qint64 m_closeDeadline = 0; // after close(): a client that does not answer is dropped
     QSet<QString> m_subscriptions;

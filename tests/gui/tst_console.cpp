@@ -3,18 +3,22 @@
 #include "datasource/DataSource.h"
 #include "engine/EmbeddedSource.h"
 #include "ui/DashboardArea.h"
+#include "ui/FirstRunDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/StatusLight.h"
 #include "ui/Translations.h"
 
 #include <QAction>
+#include <QDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
@@ -40,6 +44,9 @@ cr::Settings consoleSettings(const QString &dataDir)
     s.healthIntervalMs = 200;
     s.sweepIntervalMs = 20;
     s.shutdownTimeoutMs = 3000;
+    s.secretStore = QStringLiteral("keyfile"); // never the keychain of whoever runs the tests
+    s.passwordHashMemoryMib = 8;
+    s.passwordHashIdlePriority = false;
     return s;
 }
 
@@ -97,6 +104,7 @@ private Q_SLOTS:
     void reportsAFailedStartAndQuitsAtOnce();
     void showsWhatAnySourceReports();
     void germanTranslationIsCompiledIn();
+    void firstRunDialogCreatesTheAdministrator();
 };
 
 void TestConsole::showsTheHealthyEmbeddedServerAndQuitsCleanly()
@@ -104,6 +112,7 @@ void TestConsole::showsTheHealthyEmbeddedServerAndQuitsCleanly()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     cr::EmbeddedSource source(consoleSettings(dir.path()));
+    source.setAutoFirstRunCheck(false); // the first-run dialog has its own test
     source.setRefreshIntervalMs(100);
     cr::MainWindow window(&source);
     QSignalSpy statuses(&source, &cr::DataSource::statusChanged);
@@ -215,6 +224,7 @@ void TestConsole::closingTheWindowStopsTheServerFirst()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     cr::EmbeddedSource source(consoleSettings(dir.path()));
+    source.setAutoFirstRunCheck(false); // the first-run dialog has its own test
     cr::MainWindow window(&source);
     QSignalSpy ready(&window, &cr::MainWindow::readyToQuit);
     window.show();
@@ -321,6 +331,91 @@ void TestConsole::germanTranslationIsCompiledIn()
     QCOMPARE(child<QLabel>(window, "overallLabel")->text(), QStringLiteral("Läuft nicht"));
     QCoreApplication::removeTranslator(german);
     delete german;
+}
+
+void TestConsole::firstRunDialogCreatesTheAdministrator()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    cr::EmbeddedSource source(consoleSettings(dir.path()));
+    cr::MainWindow window(&source);
+    QSignalSpy ready(&window, &cr::MainWindow::readyToQuit);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    source.start();
+
+    // A new database has no administrator: the dialog opens once the accounts are available.
+    QTRY_VERIFY_WITH_TIMEOUT(window.firstRunDialog(), kTimeoutMs);
+    QDialog *dialog = window.firstRunDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isVisible(), kTimeoutMs);
+    auto *email = child<QLineEdit>(*dialog, "firstRunEmail");
+    auto *password = child<QLineEdit>(*dialog, "firstRunPassword");
+    auto *confirm = child<QLineEdit>(*dialog, "firstRunConfirm");
+    auto *create = child<QPushButton>(*dialog, "firstRunCreate");
+    auto *passwordError = child<QLabel>(*dialog, "firstRunPasswordError");
+    auto *confirmError = child<QLabel>(*dialog, "firstRunConfirmError");
+    auto *emailError = child<QLabel>(*dialog, "firstRunEmailError");
+    QVERIFY(email && password && confirm && create && passwordError && confirmError && emailError);
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+
+    // Mismatch: refused in the dialog itself.
+    QTest::keyClicks(email, QStringLiteral("  First.Admin@Example.com "));
+    QTest::keyClicks(password, QStringLiteral("SecureTestPassword123!@#"));
+    QTest::keyClicks(confirm, QStringLiteral("SecureTestPassword123!@"));
+    QTest::mouseClick(create, Qt::LeftButton);
+    QVERIFY(confirmError->isVisible());
+    QVERIFY(!confirmError->text().isEmpty());
+
+    // A weak password: the server's policy reasons, under the password field.
+    password->setText(QStringLiteral("Password123!"));
+    confirm->setText(QStringLiteral("Password123!"));
+    QTest::mouseClick(create, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(passwordError->isVisible(), kTimeoutMs);
+    QVERIFY(!passwordError->text().isEmpty());
+    QVERIFY(!confirmError->isVisible());
+    QVERIFY(dialog->isVisible());
+    QVERIFY(create->isEnabled());
+
+    // A bad address.
+    email->setText(QStringLiteral("not an address"));
+    password->setText(QStringLiteral("SecureTestPassword123!@#"));
+    confirm->setText(QStringLiteral("SecureTestPassword123!@#"));
+    QTest::mouseClick(create, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(emailError->isVisible(), kTimeoutMs);
+    QVERIFY(!passwordError->isVisible());
+
+    // Accepted: the dialog closes and the status bar names the (normalized) address.
+    email->setText(QStringLiteral("  First.Admin@Example.com "));
+    QTest::mouseClick(create, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.firstRunDialog(), kTimeoutMs);
+    QVERIFY(child<QLabel>(window, "stateMessage")->text().contains(u"first.admin@example.com"));
+
+    // No longer needed, and the account signs in over HTTP as an admin.
+    QSignalSpy needed(&source, &cr::DataSource::firstRunNeeded);
+    source.checkFirstRun();
+    QTRY_COMPARE_WITH_TIMEOUT(needed.count(), 1, kTimeoutMs);
+    QCOMPARE(needed.at(0).at(0).toBool(), false);
+    QNetworkAccessManager nam;
+    nam.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest login(
+        QUrl(source.status().url).resolved(QUrl(QStringLiteral("/api/auth/login"))));
+    login.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QNetworkReply *reply = nam.post(
+        login,
+        QJsonDocument(
+            QJsonObject{{QStringLiteral("email"), QStringLiteral("first.admin@example.com")},
+                        {QStringLiteral("password"), QStringLiteral("SecureTestPassword123!@#")}})
+            .toJson());
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kTimeoutMs);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonObject user =
+        QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("user")).toObject();
+    QCOMPARE(user.value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
+    reply->deleteLater();
+
+    window.requestQuit();
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, kTimeoutMs);
+    QVERIFY(window.close());
 }
 
 QTEST_MAIN(TestConsole)

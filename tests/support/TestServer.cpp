@@ -23,6 +23,8 @@ cr::Settings TestServer::defaults()
     s.accessLog = false;
     s.sweepIntervalMs = 20;
     s.healthIntervalMs = 60000;
+    // No rate limits unless a test sets the ones it needs (tests/protect).
+    s.rateLimitProfile = QStringLiteral("off");
     return s;
 }
 

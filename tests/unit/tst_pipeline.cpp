@@ -214,8 +214,9 @@ private Q_SLOTS:
         Fixture f;
         QCOMPARE(f.pipeline->stageNames(),
                  QStringList({QStringLiteral("request-id"), QStringLiteral("host-check"),
-                              QStringLiteral("cors"), QStringLiteral("route"),
-                              QStringLiteral("authenticate"), QStringLiteral("authorize"),
+                              QStringLiteral("cors"), QStringLiteral("ip-rate-limit"),
+                              QStringLiteral("route"), QStringLiteral("authenticate"),
+                              QStringLiteral("principal-rate-limit"), QStringLiteral("authorize"),
                               QStringLiteral("body-limit"), QStringLiteral("json-body")}));
     }
 

@@ -6,7 +6,8 @@
 namespace cr {
 
 // Reads "Authorization: Bearer <credential>" and asks the Authenticator who it is. No header:
-// anonymous. A malformed header or a credential that does not verify: 401.
+// anonymous. A malformed header or a credential that does not verify: ctx.authError, which the
+// authorize stage answers with 401 (after the per-principal rate limit has counted it).
 class AuthenticateStage final : public Stage
 {
 public:

@@ -4,6 +4,8 @@ namespace cr {
 
 std::optional<HttpResponse> AuthorizeStage::run(RequestContext &ctx) const
 {
+    if (ctx.authError)
+        return ctx.errorResponse(*ctx.authError);
     if (ctx.principal.role < ctx.route->minRole) {
         if (!ctx.principal.isAuthenticated())
             return ctx.errorResponse(

@@ -20,6 +20,8 @@ std::optional<HttpResponse> JsonBodyStage::run(RequestContext &ctx) const
         return ctx.errorResponse(
             Error::make(ErrorCode::UnsupportedMediaType,
                         QStringLiteral("Content-Type must be application/json")));
+    if (std::optional<Error> tooBig = m_limits.check(r.body))
+        return ctx.errorResponse(*tooBig);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(r.body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Identity under load (figures in docs/PERFORMANCE.md):
+#  1. authenticated GET /api/auth/profile at 50 connections (token verification from the cache,
+#     revocation check, user policy off) vs nginx's static /health in the same run;
+#  2. GET /health at 50 connections while 8 clients log in continuously (Argon2id on the
+#     idle-priority hashing pool must not slow other requests); logins per second.
+#
+#   bench/identity.sh                     # 5 rounds of 10 s
+#   ROUNDS=3 DURATION=5s bench/identity.sh
+#
+# The server runs with the loadtest rate-limit profile (request limits off; login protection
+# on, which successful logins never trip: they are refunded). Environment: ROUNDS (5),
+# DURATION (10s), LOGIN_CLIENTS (8), BUILD_DIR (build-bench), CR_WORKERS, QUIET_WAIT, KEEP_TMP.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench="$root/bench"
+build="${BUILD_DIR:-$root/build-bench}"
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10s}
+LOGIN_CLIENTS=${LOGIN_CLIENTS:-8}
+config="$bench/coderunner-bench.json"
+[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS must be 1..99" >&2; exit 2; }
+[[ "$DURATION" =~ ^([1-9][0-9]*)s?$ ]] || { echo "DURATION must be like 10s" >&2; exit 2; }
+duration_s=${BASH_REMATCH[1]}
+[[ "$LOGIN_CLIENTS" =~ ^[1-9][0-9]?$ ]] || { echo "LOGIN_CLIENTS must be 1..99" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench-id.XXXXXX")
+# shellcheck source=bench/lib.sh
+source "$bench/lib.sh"
+bench_build
+bench_header "Identity under load"
+
+# One account per login client: login protection limits attempts in flight per (address,
+# e-mail), and the bench registers more accounts than a single address may by default.
+start_server identity --rate-limits register=1000/3600
+cr_pid=$srv_pid
+base="http://127.0.0.1:$srv_port"
+start_nginx "$(get "$base/health")"
+
+password='Bench-Password-2026-xyz'
+register() { # register EMAIL -> the access token
+    get -H 'Content-Type: application/json' \
+        -d "$(printf '{"email":"%s","password":"%s","name":"Bench"}' "$1" "$password")" \
+        "$base/api/auth/register" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+for ((c = 0; c <= LOGIN_CLIENTS; c++)); do
+    t=$(register "bench-$c@example.com")
+    [[ -n "$t" ]] || { echo "registration $c failed" >&2; exit 1; }
+    ((c == 0)) && token=$t
+done
+code=$(get -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/auth/profile")
+[[ "$code" == 200 ]] || { echo "profile answered $code" >&2; exit 1; }
+
+echo
+echo "-- 1. authenticated GET /api/auth/profile vs nginx /health, wrk -c50, $ROUNDS x $DURATION"
+: >"$tmp/profile.rps"
+: >"$tmp/profile.p99"
+: >"$tmp/nginx.rps"
+for ((r = 1; r <= ROUNDS; r++)); do
+    read -r rps p50 p99 bad _ < <(WRK_HEADER="Authorization: Bearer $token" \
+        run_wrk "$tmp/profile-$r.txt" 50 "$base/api/auth/profile" "$duration_s")
+    ((bad == 0)) || { echo "profile: $bad non-2xx responses" >&2; exit 1; }
+    echo "$rps" >>"$tmp/profile.rps"
+    echo "$p99" >>"$tmp/profile.p99"
+    read -r nrps _ < <(run_wrk "$tmp/nginx-$r.txt" 50 "$ngx_url" "$duration_s")
+    echo "$nrps" >>"$tmp/nginx.rps"
+    printf '  round %d  profile %8.0f req/s  p50 %.3f ms  p99 %.3f ms   nginx /health %8.0f req/s\n' \
+        "$r" "$rps" "$p50" "$p99" "$nrps"
+done
+awk -v a="$(stats <"$tmp/profile.rps" | cut -d' ' -f1)" -v n="$(stats <"$tmp/nginx.rps" | cut -d' ' -f1)" \
+    -v p="$(stats <"$tmp/profile.p99" | cut -d' ' -f1)" 'BEGIN {
+    printf "  medians: profile %.0f req/s = %.2fx nginx /health (%.0f) (target >= 0.5x); p99 %.3f ms (target <= 2 ms)\n",
+        a, a / n, n, p }'
+
+echo
+echo "-- 2. GET /health at 50 connections while $LOGIN_CLIENTS clients log in continuously ($DURATION)"
+stop_at=$(($(date +%s) + duration_s + 1))
+for ((c = 1; c <= LOGIN_CLIENTS; c++)); do
+    (
+        login=$(printf '{"email":"bench-%d@example.com","password":"%s"}' "$c" "$password")
+        n=0
+        while (($(date +%s) < stop_at)); do
+            code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+                -H 'Content-Type: application/json' -d "$login" "$base/api/auth/login" || true)
+            [[ "$code" == 200 ]] && n=$((n + 1))
+        done
+        echo "$n" >"$tmp/logins-$c"
+    ) &
+    pids+=($!)
+done
+sleep 1
+read -r rps p50 p99 bad _ < <(run_wrk "$tmp/health-under-logins.txt" 50 "$base/health" \
+    "$((duration_s - 1))" "$cr_pid")
+wait_logins=0
+for ((c = 1; c <= LOGIN_CLIENTS; c++)); do
+    for ((i = 0; i < 300 && ! -s "$tmp/logins-$c"; i++)); do sleep 0.1; done
+    wait_logins=$((wait_logins + $(cat "$tmp/logins-$c" 2>/dev/null || echo 0)))
+done
+awk -v n="$wait_logins" -v s="$((duration_s + 1))" -v rps="$rps" -v p50="$p50" -v p99="$p99" 'BEGIN {
+    printf "  /health %.0f req/s, p50 %.3f ms, p99 %.3f ms (target <= 5 ms); %d logins in %d s = %.1f logins/s\n",
+        rps, p50, p99, n, s, n / s }'
