@@ -436,9 +436,9 @@ void Engine::addHealthChecks(const QString &dataDir)
     m_health->addCheck(std::make_unique<SecretStoreCheck>(*m_clock, source));
 }
 
-// Alerts (docs/OBSERVABILITY.md): evaluated after each health round in the background thread
-// (memory, CPU, breakers, health from the checks; request figures once telemetry feeds them);
-// events go to the WebSocket "alerts" channel and the audit log.
+// Alerts (docs/OBSERVABILITY.md): evaluated in the background thread after each health round
+// (memory, CPU, breakers, health) and on each telemetry tick (latency, error rate, failed
+// logins); events go to the WebSocket "alerts" channel and the audit log.
 void Engine::startAlerts()
 {
     AlertEngine *alerts = m_alerts.get();

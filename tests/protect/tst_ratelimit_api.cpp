@@ -11,6 +11,8 @@
 #include "http/Route.h"
 #include "http/Router.h"
 #include "protect/RateLimiter.h"
+#include "telemetry/AlertEngine.h"
+#include "telemetry/TelemetryService.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -483,6 +485,65 @@ private Q_SLOTS:
             QStringLiteral("203.0.113.66"));
         m_clock->advance(120001);
         CR_EXPECT_STATUS(get(*server, "/health", from("203.0.113.66")), 200);
+    }
+    void countedInMetricsAndAlerts()
+    {
+        auto server = start({QStringLiteral("anon=3/60"), QStringLiteral("login=2/300")},
+                            QStringLiteral("default"), [](cr::Settings &s) {
+                                s.rateLimitAllow = {QStringLiteral("127.0.0.1")};
+                                s.metricsToken = QStringLiteral("scrape-secret");
+                                s.alertFailedLoginsPerMinute = 1;
+                                s.alertForSeconds = 0;
+                            });
+        QVERIFY(server);
+        Client api(*server);
+        const Account a = api.makeUser();
+        QVERIFY(a.ok());
+        for (int i = 0; i < 3; ++i)
+            CR_EXPECT_STATUS(get(*server, "/health", from("203.0.113.90")), 200);
+        CR_EXPECT_STATUS(get(*server, "/health", from("203.0.113.90")), 429);
+        const QJsonObject wrong = login(a.email, QStringLiteral("wrong password 123!"));
+        for (int i = 0; i < 2; ++i)
+            CR_EXPECT_STATUS(idtest::call(server->port(), "POST", "/api/auth/login", &wrong,
+                                          QByteArray(), from("203.0.113.91")),
+                             401);
+        CR_EXPECT_STATUS(idtest::call(server->port(), "POST", "/api/auth/login", &wrong,
+                                      QByteArray(), from("203.0.113.91")),
+                         429);
+        const QJsonObject right = login(a.email, kPassword);
+        CR_EXPECT_STATUS(idtest::call(server->port(), "POST", "/api/auth/login", &right), 200);
+
+        auto scrape = get(*server, "/metrics", QByteArray(), "scrape-secret");
+        CR_EXPECT_STATUS(scrape, 200);
+        auto sample = [&](const QByteArray &series) {
+            for (const QByteArray &line : scrape->body.split('\n')) {
+                if (line.startsWith(QByteArray(series + ' ')))
+                    return line.mid(series.size() + 1).toDouble();
+            }
+            return -1.0;
+        };
+        QCOMPARE(sample("coderunner_rate_limit_hits_total{policy=\"anon\"}"), 1.0);
+        QCOMPARE(sample("coderunner_rate_limit_hits_total{policy=\"login\"}"), 1.0);
+        QCOMPARE(sample("coderunner_logins_total{result=\"failure\"}"), 2.0);
+        QCOMPARE(sample("coderunner_logins_total{result=\"success\"}"), 1.0);
+
+        // A telemetry tick carries the top limited clients and feeds the alert rules.
+        QMetaObject::invokeMethod(server->engine().telemetry(), &cr::TelemetryService::tick,
+                                  Qt::BlockingQueuedConnection);
+        m_clock->advance(1000);
+        QMetaObject::invokeMethod(server->engine().telemetry(), &cr::TelemetryService::tick,
+                                  Qt::BlockingQueuedConnection);
+        const QJsonObject snapshot = server->engine().telemetry()->latest();
+        const QJsonArray top =
+            snapshot.value(u"rateLimit").toObject().value(u"topClients").toArray();
+        QCOMPARE(top.size(), 2);
+        QCOMPARE(snapshot.value(u"logins").toObject().value(u"failure1m").toDouble(), 2.0);
+        QCOMPARE(server->engine().alerts()->lastInputs().failedLoginsPerMinute, 2.0);
+        QStringList firing;
+        for (const cr::Alert &alert : server->engine().alerts()->active())
+            firing << alert.name;
+        QVERIFY2(firing.contains(QStringLiteral("CodeRunnerFailedLogins")),
+                 qPrintable(firing.join(u',')));
     }
 };
 
