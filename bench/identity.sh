@@ -94,7 +94,10 @@ read -r rps p50 p99 bad _ < <(run_wrk "$tmp/health-under-logins.txt" 50 "$base/h
     "$((duration_s - 1))" "$cr_pid")
 wait_logins=0
 for ((c = 1; c <= LOGIN_CLIENTS; c++)); do
-    for ((i = 0; i < 300 && ! -s "$tmp/logins-$c"; i++)); do sleep 0.1; done
+    for ((i = 0; i < 300; i++)); do
+        [[ -s "$tmp/logins-$c" ]] && break
+        sleep 0.1
+    done
     wait_logins=$((wait_logins + $(cat "$tmp/logins-$c" 2>/dev/null || echo 0)))
 done
 awk -v n="$wait_logins" -v s="$((duration_s + 1))" -v rps="$rps" -v p50="$p50" -v p99="$p99" 'BEGIN {

@@ -13,6 +13,7 @@
 #include "core/Clock.h"
 #include "core/KeyWrapper.h"
 #include "core/Logging.h"
+#include "engine/AlertFeed.h"
 #include "engine/IdentityGate.h"
 #include "engine/StorageBootstrap.h"
 #include "exec/SandboxProbe.h"
@@ -20,7 +21,6 @@
 #include "http/RequestPipeline.h"
 #include "http/ResponseWriter.h"
 #include "http/Router.h"
-#include "identity/AuditRepository.h"
 #include "identity/Identity.h"
 #include "identity/IdentityOptions.h"
 #include "protect/RateLimiter.h"
@@ -436,90 +436,19 @@ void Engine::addHealthChecks(const QString &dataDir)
     m_health->addCheck(std::make_unique<SecretStoreCheck>(*m_clock, source));
 }
 
-// Alerts (docs/OBSERVABILITY.md): evaluated in the background thread after each health round
-// (memory, CPU, breakers, health) and on each telemetry tick (latency, error rate, failed
-// logins); events go to the WebSocket "alerts" channel and the audit log.
+// Alerts (docs/OBSERVABILITY.md): fed and sent out by AlertFeed in the background thread; the
+// firing ones also appear in the telemetry snapshot.
 void Engine::startAlerts()
 {
-    AlertEngine *alerts = m_alerts.get();
-    WsHub *hub = m_hub.get();
-    StoragePool *pool = m_pool.get();
-    HealthMonitor *health = m_health;
-    const Clock *clock = m_clock.get();
-    alerts->addListener([hub, pool, health, clock](const Alert &event) {
-        QJsonObject message{{QStringLiteral("event"), event.state},
-                            {QStringLiteral("alert"), event.toJson()}};
-        hub->publish(QStringLiteral("alerts"), message);
-        AuditEntry entry;
-        entry.atMs = clock->wallMs();
-        entry.action = QStringLiteral("alert.") + event.state; // alert.firing | alert.resolved
-        entry.target = event.name;
-        entry.result = QString::fromLatin1(AuditEntry::kSuccess);
-        entry.details =
-            QJsonObject{{QStringLiteral("severity"), event.severity},
-                        {QStringLiteral("value"), event.value},
-                        {QStringLiteral("threshold"), event.threshold},
-                        {QStringLiteral("subjects"), QJsonArray::fromStringList(event.subjects)}};
-        // From the background thread, answered there; an unavailable database (the alert may
-        // be about it) loses the audit line, not the alert: it is logged and published.
-        pool->run<bool>(
-            health,
-            [entry](Db &db) -> Result<bool> {
-                if (Status st = AuditRepository::append(db, entry); !st)
-                    return st.error();
-                return true;
-            },
-            [name = event.name](Result<bool> done) {
-                if (!done)
-                    qCWarning(lcHealth).noquote()
-                        << "alert" << name
-                        << "not written to the audit log:" << done.error().message;
-            });
-    });
-    connect(m_health, &HealthMonitor::updated, m_health, [this] { evaluateAlerts(); });
-    // The request figures of each telemetry tick (same background thread as the health rounds).
-    connect(m_telemetry, &TelemetryService::snapshotReady, m_telemetry,
-            [this](const QJsonObject &snapshot) {
-                const QJsonObject minute = snapshot.value(QStringLiteral("windows"))
-                                               .toObject()
-                                               .value(QStringLiteral("1m"))
-                                               .toObject();
-                AlertInputs in = m_alerts->lastInputs();
-                in.p95LatencyMs = minute.value(QStringLiteral("latencyMs"))
-                                      .toObject()
-                                      .value(QStringLiteral("p95"))
-                                      .toDouble();
-                in.errorRate = minute.value(QStringLiteral("errorRate")).toDouble();
-                in.failedLoginsPerMinute = snapshot.value(QStringLiteral("logins"))
-                                               .toObject()
-                                               .value(QStringLiteral("failure1m"))
-                                               .toDouble();
-                m_alerts->evaluate(in);
-            });
-    m_metrics->setAlertsProvider([alerts] {
+    m_alertFeed = std::make_unique<AlertFeed>(
+        AlertFeed::Sources{m_alerts.get(), m_health, m_telemetry, m_breakers.get(), m_hub.get(),
+                           m_pool.get(), m_clock.get()});
+    m_metrics->setAlertsProvider([alerts = m_alerts.get()] {
         QJsonArray out;
         for (const Alert &a : alerts->active())
             out.append(a.toJson());
         return out;
     });
-}
-
-void Engine::evaluateAlerts()
-{
-    const std::shared_ptr<const HealthSnapshot> snap = m_health->snapshot();
-    AlertInputs in = m_alerts->lastInputs();
-    in.openBreakers = m_breakers->open();
-    in.healthUnhealthy = snap->overall == CheckStatus::Down;
-    in.unhealthyChecks.clear();
-    for (const CheckResult &c : snap->checks) {
-        if (c.status == CheckStatus::Down)
-            in.unhealthyChecks << c.name;
-        if (c.name == u"memory" && c.value >= 0)
-            in.memoryPercent = c.value;
-        if (c.name == u"cpu" && c.value >= 0)
-            in.cpuPercent = c.value;
-    }
-    m_alerts->evaluate(in);
 }
 
 // The identity module's routes: /api/auth/*, /.well-known/jwks.json, /api/admin/*.

@@ -16,6 +16,7 @@ class QThread;
 namespace cr {
 
 class AlertEngine;
+class AlertFeed;
 class Authenticator;
 class CircuitBreakers;
 class Db;
@@ -99,7 +100,7 @@ public:
     // states, subscribe to transitions (CircuitBreakers::addListener) (docs/OBSERVABILITY.md).
     CircuitBreakers *breakers() const { return m_breakers.get(); }
     // The alert rules and their state (null until start()): evaluated in the background thread
-    // after every health round; feed it telemetry with AlertEngine::lastInputs/evaluate there.
+    // after every health round and telemetry tick (AlertFeed).
     AlertEngine *alerts() const { return m_alerts.get(); }
 
     // Traffic protection (null until start()): tests and the admin API read and change it.
@@ -130,8 +131,7 @@ private:
     void stopBackground();
     void registerRoutes();
     void publishRateLimits();
-    void startAlerts();    // in the engine's thread, after the health monitor exists
-    void evaluateAlerts(); // in the background thread, after each health round
+    void startAlerts(); // in the engine's thread, after the health monitor and telemetry exist
     void addHealthChecks(const QString &dataDir);
     void startTelemetry();
 
@@ -163,6 +163,7 @@ private:
     std::shared_ptr<Metrics> m_metrics;
     std::unique_ptr<CircuitBreakers> m_breakers; // after m_metrics, which reads it
     std::unique_ptr<AlertEngine> m_alerts;
+    std::unique_ptr<AlertFeed> m_alertFeed;
     std::shared_ptr<MetricsCollector> m_collector;
     std::unique_ptr<RequestRecorder> m_recorder;
     TelemetryService *m_telemetry = nullptr; // in m_background
