@@ -60,6 +60,22 @@
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Event loop</source>
+        <translation>Ereignisschleife</translation>
+    </message>
+    <message>
+        <source>Secret store</source>
+        <translation>Schlüsselspeicher</translation>
+    </message>
 </context>
 <context>
     <name>cr::DashboardArea</name>
@@ -85,6 +101,65 @@ Bis dahin zeigt der Bereich links, wo der Server lauscht und wie gesund er ist.<
     <message>
         <source>Embedded server</source>
         <translation>Eingebetteter Server</translation>
+    </message>
+    <message>
+        <source>The server is not running.</source>
+        <translation>Der Server läuft nicht.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s accounts are not available yet.</source>
+        <translation>Die Konten des Servers sind noch nicht verfügbar.</translation>
+    </message>
+</context>
+<context>
+    <name>cr::FirstRunDialog</name>
+    <message>
+        <source>Create the administrator</source>
+        <translation>Administrator anlegen</translation>
+    </message>
+    <message>
+        <source>This server has no administrator yet. Create the first administrator account: it can manage users, roles and the server&apos;s settings.</source>
+        <translation>Dieser Server hat noch keinen Administrator. Legen Sie das erste Administratorkonto an: Es verwaltet Benutzer, Rollen und die Einstellungen des Servers.</translation>
+    </message>
+    <message>
+        <source>admin@example.com</source>
+        <translation>admin@example.com</translation>
+    </message>
+    <message>
+        <source>at least 12 characters</source>
+        <translation>mindestens 12 Zeichen</translation>
+    </message>
+    <message>
+        <source>E-mail:</source>
+        <translation>E-Mail:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>Confirm password:</source>
+        <translation>Passwort bestätigen:</translation>
+    </message>
+    <message>
+        <source>Create administrator</source>
+        <translation>Administrator anlegen</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Später</translation>
+    </message>
+    <message>
+        <source>Creating…</source>
+        <translation>Wird angelegt…</translation>
+    </message>
+    <message>
+        <source>Enter an e-mail address.</source>
+        <translation>Geben Sie eine E-Mail-Adresse ein.</translation>
+    </message>
+    <message>
+        <source>The passwords do not match.</source>
+        <translation>Die Passwörter stimmen nicht überein.</translation>
     </message>
 </context>
 <context>
@@ -168,6 +243,10 @@ Bis dahin zeigt der Bereich links, wo der Server lauscht und wie gesund er ist.<
         <source>The server failed: %1</source>
         <translation>Der Server ist fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>Administrator %1 created. Sign in with it to manage the server.</source>
+        <translation>Administrator %1 angelegt. Melden Sie sich damit an, um den Server zu verwalten.</translation>
+    </message>
 </context>
 <context>
     <name>cr::ServerPanel</name>
@@ -207,16 +286,14 @@ Bis dahin zeigt der Bereich links, wo der Server lauscht und wie gesund er ist.<
         <translation>CodeRunner-Konsole</translation>
     </message>
     <message>
-        <source>CodeRunner operations console with an embedded API server.
-Settings come from defaults &lt; --config file &lt; CODERUNNER_* environment &lt; command line.</source>
-        <translation>CodeRunner-Betriebskonsole mit eingebettetem API-Server.
-Einstellungen kommen aus Standardwerten &lt; --config-Datei &lt; CODERUNNER_*-Umgebung &lt; Kommandozeile.</translation>
-    </message>
-    <message>
         <source>The settings are not valid:
 %1</source>
         <translation>Die Einstellungen sind ungültig:
 %1</translation>
+    </message>
+    <message>
+        <source>CodeRunner operations console with an embedded API server.</source>
+        <translation>CodeRunner-Betriebskonsole mit eingebettetem API-Server.</translation>
     </message>
 </context>
 </TS>

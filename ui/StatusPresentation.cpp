@@ -89,6 +89,14 @@ QString StatusPresentation::checkName(const QString &name)
         return tr("Database");
     if (name == QLatin1String("disk"))
         return tr("Disk space");
+    if (name == QLatin1String("memory"))
+        return tr("Memory");
+    if (name == QLatin1String("cpu"))
+        return tr("CPU");
+    if (name == QLatin1String("eventLoop"))
+        return tr("Event loop");
+    if (name == QLatin1String("secrets"))
+        return tr("Secret store");
     return name;
 }
 

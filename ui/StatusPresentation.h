@@ -24,7 +24,7 @@ public:
 
     static QString checkStatus(const QString &status); // ok | degraded | down
     static QColor checkStatusColor(const QString &status);
-    static QString checkName(const QString &name); // database | disk | anything else as is
+    static QString checkName(const QString &name); // the checks of today; others as they are
 
     static QString uptime(qint64 seconds); // 01:02:03, or 2 d 01:02:03
     static QString latency(double ms);     // 0.42 ms

@@ -6,6 +6,7 @@
 #include "ui/FirstRunDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/StatusLight.h"
+#include "ui/StatusPresentation.h"
 #include "ui/Translations.h"
 
 #include <QAction>
@@ -105,6 +106,7 @@ private Q_SLOTS:
     void showsWhatAnySourceReports();
     void germanTranslationIsCompiledIn();
     void firstRunDialogCreatesTheAdministrator();
+    void healthChecksHaveReadableNames();
 };
 
 void TestConsole::showsTheHealthyEmbeddedServerAndQuitsCleanly()
@@ -416,6 +418,22 @@ void TestConsole::firstRunDialogCreatesTheAdministrator()
     window.requestQuit();
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, kTimeoutMs);
     QVERIFY(window.close());
+}
+
+void TestConsole::healthChecksHaveReadableNames()
+{
+    const QStringList names = {QStringLiteral("database"),  QStringLiteral("disk"),
+                               QStringLiteral("memory"),    QStringLiteral("cpu"),
+                               QStringLiteral("eventLoop"), QStringLiteral("secrets")};
+    QStringList shown;
+    for (const QString &name : names)
+        shown << cr::StatusPresentation::checkName(name);
+    QCOMPARE(shown, QStringList({QStringLiteral("Database"), QStringLiteral("Disk space"),
+                                 QStringLiteral("Memory"), QStringLiteral("CPU"),
+                                 QStringLiteral("Event loop"), QStringLiteral("Secret store")}));
+    // A check this console does not know yet is shown by its own name.
+    QCOMPARE(cr::StatusPresentation::checkName(QStringLiteral("sandbox")),
+             QStringLiteral("sandbox"));
 }
 
 QTEST_MAIN(TestConsole)
