@@ -1,5 +1,6 @@
 // The Prometheus exposition: names, labels, histogram arithmetic, and `promtool check metrics`.
 
+#include "TelemetryTestRoutes.h"
 #include "core/Clock.h"
 #include "http/RequestObserver.h"
 #include "http/Route.h"
@@ -14,17 +15,7 @@
 
 using namespace cr;
 
-namespace {
-
-Route routeOf(Method method, const char *pattern)
-{
-    Route r;
-    r.method = method;
-    r.pattern = QString::fromLatin1(pattern);
-    return r;
-}
-
-} // namespace
+using cr::test::routeOf;
 
 class TelemetryExpositionTest : public QObject
 {

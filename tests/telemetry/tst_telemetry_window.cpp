@@ -1,5 +1,6 @@
 // Telemetry windows, snapshot and history with a ManualClock: the clock moves, nothing sleeps.
 
+#include "TelemetryTestRoutes.h"
 #include "core/Clock.h"
 #include "http/RequestObserver.h"
 #include "http/Route.h"
@@ -14,15 +15,9 @@
 
 using namespace cr;
 
-namespace {
+using cr::test::routeOf;
 
-Route routeOf(Method method, const char *pattern)
-{
-    Route r;
-    r.method = method;
-    r.pattern = QString::fromLatin1(pattern);
-    return r;
-}
+namespace {
 
 std::vector<Route> routes()
 {
