@@ -2,6 +2,19 @@
 # bookkeeping with an EXIT trap, statistics, starting coderunner-server, quiet-machine waits and
 # wrk. Source it after setting: tmp (a temp dir), server_bin, config, duration_s.
 # shellcheck shell=bash
+# ---------------------------------------------------------------- options
+# bench_rounds DEFAULT [MIN]: ROUNDS (DEFAULT, at least MIN) and DURATION (10s) from the
+# environment, checked; sets duration_s (seconds).
+bench_rounds() {
+    local min=${2:-1}
+    ROUNDS=${ROUNDS:-$1}
+    DURATION=${DURATION:-10s}
+    [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] && ((ROUNDS >= min)) ||
+        { echo "ROUNDS must be $min..99" >&2; exit 2; }
+    [[ "$DURATION" =~ ^([1-9][0-9]*)s?$ ]] || { echo "DURATION must be like 10s" >&2; exit 2; }
+    duration_s=${BASH_REMATCH[1]}
+}
+
 # ---------------------------------------------------------------- process bookkeeping
 pids=()
 stop_pid() { # stop_pid PID: TERM, then KILL after 5 s

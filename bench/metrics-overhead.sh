@@ -17,13 +17,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
 build="${BUILD_DIR:-$root/build-bench}"
-ROUNDS=${ROUNDS:-7}
-DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
 config="$bench/coderunner-bench.json"
-[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] && ((ROUNDS >= 5)) || { echo "ROUNDS must be 5..99" >&2; exit 2; }
-[[ "$DURATION" =~ ^([1-9][0-9]*)s?$ ]] || { echo "DURATION must be like 10s" >&2; exit 2; }
-duration_s=${BASH_REMATCH[1]}
 [[ "$CONNS" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "CONNS must be 1..9999" >&2; exit 2; }
 
 "$root/scripts/deps.sh" build bench
@@ -35,6 +30,7 @@ server_bin="$build/app/coderunner-server"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench-metrics.XXXXXX")
 # shellcheck source=bench/lib.sh
 source "$bench/lib.sh"
+bench_rounds 7 5
 
 echo "== Metrics recording: GET /health with metrics on vs off"
 echo "source: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" \

@@ -17,16 +17,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
 build="${BUILD_DIR:-$root/build-bench}"
-ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-10s}
 config="$bench/coderunner-bench.json"
-[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS must be 1..99" >&2; exit 2; }
-[[ "$DURATION" =~ ^([1-9][0-9]*)s?$ ]] || { echo "DURATION must be like 10s" >&2; exit 2; }
-duration_s=${BASH_REMATCH[1]}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench-rl.XXXXXX")
 # shellcheck source=bench/lib.sh
 source "$bench/lib.sh"
+bench_rounds 5
 bench_build cr-bench-limiter
 bench_header "Rate limiting: cost and flood behaviour"
 
