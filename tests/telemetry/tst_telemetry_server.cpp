@@ -35,6 +35,13 @@ double sample(const QByteArray &text, const QByteArray &series)
     return -1;
 }
 
+// The field named first in a VALIDATION_ERROR's `fields`.
+QString firstBadField(const RawClient::Response &r)
+{
+    const QJsonArray fields = r.json().value(u"error").toObject().value(u"fields").toArray();
+    return fields.at(0).toObject().value(u"field").toString();
+}
+
 void tick(Engine &engine)
 {
     QMetaObject::invokeMethod(engine.telemetry(), &TelemetryService::tick,
@@ -177,28 +184,10 @@ private Q_SLOTS:
         r = get(port, "/api/admin/telemetry?resolution=5s", "op");
         QCOMPARE(r->status, 400);
         QCOMPARE(r->json().value(u"code").toString(), QStringLiteral("VALIDATION_ERROR"));
-        QCOMPARE(r->json()
-                     .value(u"error")
-                     .toObject()
-                     .value(u"fields")
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(u"field")
-                     .toString(),
-                 QStringLiteral("resolution"));
+        QCOMPARE(firstBadField(*r), QStringLiteral("resolution"));
         r = get(port, "/api/admin/telemetry?since=yesterday", "op");
         QCOMPARE(r->status, 400);
-        QCOMPARE(r->json()
-                     .value(u"error")
-                     .toObject()
-                     .value(u"fields")
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(u"field")
-                     .toString(),
-                 QStringLiteral("since"));
+        QCOMPARE(firstBadField(*r), QStringLiteral("since"));
 
         QCOMPARE(get(port, "/api/admin/telemetry")->status, 401);
         QCOMPARE(get(port, "/api/admin/telemetry", "dev")->status, 403);
