@@ -120,6 +120,7 @@ struct Settings
     int jsonMaxKeys = 1000;               // members and elements in all
     int jsonMaxStringBytes = 1024 * 1024; // longest string
     int signingKeyReloadMs = 30000;       // how often the signing keys are reloaded from the DB
+    int profileCacheMs = 2000;            // how long a read account row answers profile reads
 
     int effectiveWorkers() const;
     QString effectiveDataDir() const;

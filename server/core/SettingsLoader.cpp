@@ -237,6 +237,10 @@ const std::vector<SettingsLoader::Spec> &specs()
          "How often a running server reloads the token signing keys from the database (picks up "
          "`coderunner-server keys rotate`).",
          &S::signingKeyReloadMs, 100, 3600 * 1000},
+        {"profileCacheMs",
+         "How long an account row read from the database answers GET /api/auth/profile (what "
+         "another instance's change may take to show; local changes show at once). 0: no cache.",
+         &S::profileCacheMs, 0, 3600 * 1000},
     };
     return table;
 }

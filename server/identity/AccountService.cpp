@@ -6,6 +6,7 @@
 #include "identity/AuditRepository.h"
 #include "identity/EmailAddress.h"
 #include "identity/IdentityLogging.h"
+#include "identity/ProfileCache.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionService.h"
 #include "identity/UserRepository.h"
@@ -231,6 +232,7 @@ void AccountService::finishLogin(const User &user, const Caller &caller, const Q
             // An account made by another process (`coderunner-server user add` while this
             // server runs, another instance) becomes known here at its first login.
             env.users->putIfAbsent(user.id, UserStates::State{user.role, user.disabled});
+            env.profileCache->forget(user.id); // lastLoginAt changed
             Created c{user, opened.value()};
             c.user.lastLoginAtMs = now;
             return c;
@@ -253,7 +255,9 @@ void AccountService::rehashLater(const QString &userId, const QString &password)
         env.pool->run<int>(
             env.context,
             [&env, userId, h = hash.value()](Db &db) {
-                return UserRepository::updatePassword(db, userId, h, env.now());
+                Result<int> n = UserRepository::updatePassword(db, userId, h, env.now());
+                env.profileCache->forget(userId);
+                return n;
             },
             [](Result<int>) {});
     });

@@ -1,6 +1,7 @@
 #include "identity/AdminService.h"
 
 #include "identity/AuditRepository.h"
+#include "identity/ProfileCache.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionService.h"
 #include "identity/UserRepository.h"
@@ -89,6 +90,7 @@ Result<AdminService::Applied> AdminService::applyInJob(Db &db, const IdentityEnv
 void AdminService::applyCommitted(const IdentityEnv &env, const Applied &a, qint64 atMs)
 {
     const QString &id = a.after.id;
+    env.profileCache->forget(id);
     if (a.after.role != a.before.role) {
         env.users->setRole(id, a.after.role);
         env.revocations->revokeUserBefore(id, atMs);

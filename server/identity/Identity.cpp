@@ -13,6 +13,7 @@
 #include "identity/ApiKeyRepository.h"
 #include "identity/ApiKeyService.h"
 #include "identity/IdentityLogging.h"
+#include "identity/ProfileCache.h"
 #include "identity/ProfileService.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionRepository.h"
@@ -48,6 +49,7 @@ Identity::Identity(const IdentityOptions &options, const Clock &clock)
     m_cache = std::make_unique<VerifiedTokenCache>(clock);
     m_revocations = std::make_unique<RevocationSet>(clock);
     m_users = std::make_unique<UserStates>();
+    m_profileCache = std::make_unique<ProfileCache>(clock, options.profileCacheMs);
     m_apiKeyIndex = std::make_unique<ApiKeyIndex>();
     m_policy = std::make_unique<PasswordPolicy>(options.passwordMinLength);
     m_hasher = std::make_unique<PasswordHasher>(clock, options.hashing());
@@ -57,6 +59,7 @@ Identity::Identity(const IdentityOptions &options, const Clock &clock)
     m_env.options = options;
     m_env.revocations = m_revocations.get();
     m_env.users = m_users.get();
+    m_env.profileCache = m_profileCache.get();
     m_env.apiKeys = m_apiKeyIndex.get();
     m_env.hasher = m_hasher.get();
     m_env.policy = m_policy.get();

@@ -28,6 +28,7 @@ class KeySet;
 class KeyWrapper;
 class PasswordHasher;
 class PasswordPolicy;
+class ProfileCache;
 class ProfileService;
 class RevocationSet;
 class SessionService;
@@ -109,6 +110,7 @@ private:
     std::unique_ptr<VerifiedTokenCache> m_cache;
     std::unique_ptr<RevocationSet> m_revocations;
     std::unique_ptr<UserStates> m_users;
+    std::unique_ptr<ProfileCache> m_profileCache;
     std::unique_ptr<ApiKeyIndex> m_apiKeyIndex;
     std::unique_ptr<PasswordPolicy> m_policy;
     std::unique_ptr<PasswordHasher> m_hasher;

@@ -16,6 +16,7 @@ class Clock;
 class JwtCodec;
 class PasswordHasher;
 class PasswordPolicy;
+class ProfileCache;
 class RevocationSet;
 class StoragePool;
 class UserStates;
@@ -37,6 +38,7 @@ public:
     IdentityOptions options;
     RevocationSet *revocations = nullptr;
     UserStates *users = nullptr;
+    ProfileCache *profileCache = nullptr; // forget(id) after every commit that changes a user
     ApiKeyIndex *apiKeys = nullptr;
     PasswordHasher *hasher = nullptr;
     const PasswordPolicy *policy = nullptr;

@@ -18,6 +18,7 @@ IdentityOptions IdentityOptions::fromSettings(const Settings &s)
     o.passwordHashThreads = s.passwordHashThreads;
     o.passwordHashIdlePriority = s.passwordHashIdlePriority;
     o.signingKeyReloadMs = s.signingKeyReloadMs;
+    o.profileCacheMs = s.profileCacheMs;
     return o;
 }
 

@@ -29,6 +29,7 @@ struct IdentityOptions
     int passwordHashThreads = 2;
     bool passwordHashIdlePriority = true;
     qint64 signingKeyReloadMs = 30 * 1000;
+    qint64 profileCacheMs = 2000; // ProfileCache's TTL; 0: every profile read from the database
 
     // How long a retired signing key still verifies (and stays in the JWKS): the access-token
     // lifetime, the 30 s clock leeway, and one reload interval (a server may go on signing

@@ -5,6 +5,7 @@
 #include "identity/AccountRules.h"
 #include "identity/AuditRepository.h"
 #include "identity/EmailAddress.h"
+#include "identity/ProfileCache.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionService.h"
 #include "identity/UserRepository.h"
@@ -45,8 +46,17 @@ ProfileService::ProfileService(const IdentityEnv &env)
 
 void ProfileService::profile(const Caller &caller, Done<User> done)
 {
+    ProfileCache &cache = *m_env.profileCache;
+    if (std::optional<User> cached = cache.find(caller.userId()))
+        return done(*cached);
+    const quint64 generation = cache.generation();
     m_env.pool->run<User>(
-        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); }, done);
+        m_env.context, [id = caller.userId()](Db &db) { return existingUser(db, id); },
+        [&cache, generation, done](Result<User> user) {
+            if (user)
+                cache.store(user.value(), generation);
+            done(std::move(user));
+        });
 }
 
 void ProfileService::updateProfile(const Caller &caller, const ProfileUpdate &in, Done<User> done)
@@ -110,6 +120,7 @@ void ProfileService::updateProfile(const Caller &caller, const ProfileUpdate &in
             }
             if (Status st = tx.commit(); !st)
                 return mapConflict(st.error());
+            env.profileCache->forget(u.id);
             return u;
         },
         done);
@@ -180,6 +191,7 @@ void ProfileService::storePassword(const Caller &caller, const QByteArray &hash,
                 return st.error();
             if (Status st = tx.commit(); !st)
                 return st.error();
+            env.profileCache->forget(caller.userId());
             env.revocations->revokeSessions(families.value(), now);
             return int(families.value().size());
         },

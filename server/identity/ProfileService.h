@@ -13,8 +13,9 @@ namespace cr {
 // a taken address is USER_EXISTS) and the password change (the current password verified on
 // the hashing pool, the policy applied, the new hash and the revocation of every other session
 // in one transaction). Privileged fields a caller sends are never applied, and audited.
-// Methods may be called from any thread; `done` runs in the identity thread, or at once in the
-// calling thread for a refusal that needs no database.
+// The profile is read through the ProfileCache. Methods may be called from any thread; `done`
+// runs in the identity thread, or at once in the calling thread when no database work is
+// needed (a refusal, a cached profile).
 class ProfileService
 {
 public:

@@ -6,6 +6,7 @@
 #include "identity/AuditRepository.h"
 #include "identity/EmailAddress.h"
 #include "identity/IdentityLogging.h"
+#include "identity/ProfileCache.h"
 #include "identity/UserRepository.h"
 #include "identity/UserStates.h"
 #include "store/StoragePool.h"
@@ -89,8 +90,10 @@ void UserProvisioning::create(const Request &request, const Caller &caller, Done
             env.context,
             [&env, r, h = hash.value(), actor = caller.userId()](Db &db) -> Result<User> {
                 Result<User> u = insert(db, *env.clock, r, h, actor);
-                if (u)
+                if (u) {
                     env.users->put(u.value().id, UserStates::State{u.value().role, false});
+                    env.profileCache->forget(u.value().id);
+                }
                 return u;
             },
             [done, source = r.source](Result<User> u) {

@@ -234,6 +234,47 @@ private Q_SLOTS:
                  QJsonArray({QStringLiteral("role"), QStringLiteral("plan")}));
     }
 
+    // The profile is read through a cache (ProfileCache); every local change shows at once.
+    void profileReadsSeeChanges()
+    {
+        CR_TEST_DATABASE(db, QStringLiteral("sqlite"));
+        auto server = start(db, true);
+        QVERIFY(server);
+        Client api(*server);
+        const Account a = api.makeUser();
+        const Account admin = api.makeUser(cr::Role::Admin);
+        QVERIFY(a.ok() && admin.ok());
+        const auto me = [&](const QByteArray &token) {
+            auto r = api.call("GET", "/api/auth/me", {}, token, false);
+            return r && r->status == 200 ? r->json().value(u"user").toObject() : QJsonObject();
+        };
+        const QJsonObject first = me(a.token);
+        QCOMPARE(first.value(u"id").toString(), a.id);
+        QCOMPARE(me(a.token), first); // a cached read answers the same
+
+        CR_EXPECT_STATUS(api.call("PUT", "/api/auth/profile",
+                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("Renamed")}},
+                                  a.token),
+                         200);
+        QCOMPARE(me(a.token).value(u"name").toString(), QStringLiteral("Renamed"));
+
+        // A login moves lastLoginAt (less time passes than the cache's 2 s).
+        const QString lastLogin = me(a.token).value(u"lastLoginAt").toString();
+        m_clock->advance(1000);
+        const std::optional<Account> again = api.login(a);
+        QVERIFY(again);
+        QVERIFY(me(a.token).value(u"lastLoginAt").toString() > lastLogin);
+
+        // A role change by an administrator: the new session's profile says so.
+        auto r = api.call("PATCH", "/api/admin/users/" + a.id.toLatin1(),
+                          QJsonObject{{QStringLiteral("role"), QStringLiteral("operator")}},
+                          admin.token);
+        CR_EXPECT_STATUS(r, 200);
+        const std::optional<Account> promoted = api.login(a);
+        QVERIFY(promoted);
+        QCOMPARE(me(promoted->token).value(u"role").toString(), QStringLiteral("operator"));
+    }
+
     void refreshRotation_data() { cr::test::addBackendRows(); }
     void refreshRotation()
     {

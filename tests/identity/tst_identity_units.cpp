@@ -1,6 +1,6 @@
-// The identity module's parts without HTTP: the RevocationSet, opaque tokens, e-mail and LIKE
-// helpers, the TokenAuthenticator's revocation and API-key rules, the signing-key store, and
-// the repositories' owner scoping on both backends.
+// The identity module's parts without HTTP: the RevocationSet, the ProfileCache, opaque tokens,
+// e-mail and LIKE helpers, the TokenAuthenticator's revocation and API-key rules, the signing-key
+// store, and the repositories' owner scoping on both backends.
 
 #include "IdentityTestSupport.h"
 #include "StoreTestSupport.h"
@@ -13,6 +13,7 @@
 #include "identity/JsonTime.h"
 #include "identity/LikePattern.h"
 #include "identity/OpaqueToken.h"
+#include "identity/ProfileCache.h"
 #include "identity/RevocationSet.h"
 #include "identity/SessionRepository.h"
 #include "identity/SigningKeyStore.h"
@@ -53,6 +54,67 @@ private Q_SLOTS:
         set.prune();
         QVERIFY(!set.isSessionRevoked(QStringLiteral("s1")));
         QCOMPARE(set.sessionCount(), 0);
+    }
+
+    void profileCache()
+    {
+        ManualClock clock;
+        ProfileCache cache(clock, 2000, 3);
+        User alice;
+        alice.id = QStringLiteral("u1");
+        alice.name = QStringLiteral("Alice");
+        alice.passwordHash = "$argon2id$secret";
+        QVERIFY(!cache.find(alice.id));
+        cache.store(alice, cache.generation());
+        std::optional<User> hit = cache.find(alice.id);
+        QVERIFY(hit);
+        QCOMPARE(hit->name, QStringLiteral("Alice"));
+        QVERIFY(hit->passwordHash.isEmpty()); // never kept
+
+        // The TTL, on the injected clock.
+        clock.advance(1999);
+        QVERIFY(cache.find(alice.id));
+        clock.advance(1);
+        QVERIFY(!cache.find(alice.id));
+
+        // forget() drops the row, and a read that began before it cannot put the old row back.
+        const quint64 before = cache.generation();
+        cache.store(alice, before);
+        QVERIFY(cache.find(alice.id));
+        cache.forget(alice.id);
+        QVERIFY(!cache.find(alice.id));
+        cache.store(alice, before); // the racing read's old row
+        QVERIFY(!cache.find(alice.id));
+        alice.name = QStringLiteral("Alice B.");
+        cache.store(alice, cache.generation()); // a read that began after the change
+        QCOMPARE(cache.find(alice.id)->name, QStringLiteral("Alice B."));
+
+        // Bounded: a full cache drops expired rows first, then all of them.
+        for (const char *id : {"u2", "u3"}) {
+            User u;
+            u.id = QString::fromLatin1(id);
+            cache.store(u, cache.generation());
+        }
+        QCOMPARE(cache.size(), 3);
+        clock.advance(2000);
+        User u4;
+        u4.id = QStringLiteral("u4");
+        cache.store(u4, cache.generation());
+        QCOMPARE(cache.size(), 1);
+        QVERIFY(cache.find(u4.id));
+        for (const char *id : {"u5", "u6", "u7"}) {
+            User u;
+            u.id = QString::fromLatin1(id);
+            cache.store(u, cache.generation());
+        }
+        QVERIFY(cache.size() <= 3);
+        QVERIFY(cache.find(QStringLiteral("u7")));
+
+        // A TTL of 0 turns the cache off.
+        ProfileCache off(clock, 0);
+        off.store(alice, off.generation());
+        QVERIFY(!off.find(alice.id));
+        QCOMPARE(off.size(), 0);
     }
 
     void opaqueTokens()
