@@ -2,7 +2,8 @@
 # Identity under load (figures in docs/PERFORMANCE.md):
 #  1. authenticated GET /api/auth/profile at 50 connections (token verification from the cache,
 #     revocation check, user policy off) vs nginx's static /health in the same run;
-#  2. GET /health at 50 connections while 8 clients log in continuously (Argon2id on the
+#  2. GET /health at 50 connections while 8 clients log in continuously (one wrk thread and
+#     connection per account, bench/login.lua; Argon2id on the
 #     idle-priority hashing pool must not slow other requests); logins per second.
 #
 #   bench/identity.sh                     # 5 rounds of 10 s
@@ -71,31 +72,21 @@ awk -v a="$(stats <"$tmp/profile.rps" | cut -d' ' -f1)" -v n="$(stats <"$tmp/ngi
 
 echo
 echo "-- 2. GET /health at 50 connections while $LOGIN_CLIENTS clients log in continuously ($DURATION)"
-stop_at=$(($(date +%s) + duration_s + 1))
-for ((c = 1; c <= LOGIN_CLIENTS; c++)); do
-    (
-        login=$(printf '{"email":"bench-%d@example.com","password":"%s"}' "$c" "$password")
-        n=0
-        while (($(date +%s) < stop_at)); do
-            code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
-                -H 'Content-Type: application/json' -d "$login" "$base/api/auth/login" || true)
-            [[ "$code" == 200 ]] && n=$((n + 1))
-        done
-        echo "$n" >"$tmp/logins-$c"
-    ) &
-    pids+=($!)
-done
+# The login clients: one wrk process, one thread and one connection per account (bench/login.lua),
+# started a second before the /health run and stopped a second after it.
+PASSWORD=$password timeout $((duration_s + 30)) wrk -t"$LOGIN_CLIENTS" -c"$LOGIN_CLIENTS" \
+    -d"$((duration_s + 1))s" --timeout 10s --latency -s "$bench/login.lua" "$base" \
+    >"$tmp/logins.txt" 2>&1 &
+login_pid=$!
+pids+=("$login_pid")
 sleep 1
 read -r rps p50 p99 bad _ < <(run_wrk "$tmp/health-under-logins.txt" 50 "$base/health" \
     "$((duration_s - 1))" "$cr_pid")
-wait_logins=0
-for ((c = 1; c <= LOGIN_CLIENTS; c++)); do
-    for ((i = 0; i < 300; i++)); do
-        [[ -s "$tmp/logins-$c" ]] && break
-        sleep 0.1
-    done
-    wait_logins=$((wait_logins + $(cat "$tmp/logins-$c" 2>/dev/null || echo 0)))
-done
-awk -v n="$wait_logins" -v s="$((duration_s + 1))" -v rps="$rps" -v p50="$p50" -v p99="$p99" 'BEGIN {
-    printf "  /health %.0f req/s, p50 %.3f ms, p99 %.3f ms (target <= 5 ms); %d logins in %d s = %.1f logins/s\n",
-        rps, p50, p99, n, s, n / s }'
+wait "$login_pid" || { echo "login clients failed:" >&2; cat "$tmp/logins.txt" >&2; exit 1; }
+read -r logins_ok logins_other < <(awk '$1 == "logins" { print $3, $5 }' "$tmp/logins.txt")
+login_p50=$(awk '$1 == "50%" { print $2 }' "$tmp/logins.txt")
+((logins_other == 0)) || { echo "login clients: $logins_other answers other than 200" >&2; exit 1; }
+awk -v n="$logins_ok" -v s="$((duration_s + 1))" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
+    -v lp50="$login_p50" 'BEGIN {
+    printf "  /health %.0f req/s, p50 %.3f ms, p99 %.3f ms (target <= 5 ms); %d logins in %d s = %.1f logins/s (login p50 %s)\n",
+        rps, p50, p99, n, s, n / s, lp50 }'

@@ -1,5 +1,6 @@
 #include "api/AuthController.h"
 
+#include "api/ProfileBodies.h"
 #include "auth/PasswordPolicy.h"
 #include "http/Reply.h"
 #include "http/RequestContext.h"
@@ -255,6 +256,8 @@ void AuthController::registerAccountRoutes(Router &router) const
         identity->accounts().profile(callerOf(ctx), [reply](Result<User> u) {
             if (!u)
                 return reply.fail(u.error());
+            if (const JsonTemplate *body = ProfileBodies::of(u.value(), reply.envelope()))
+                return reply.okRendered(*body);
             reply.ok(QJsonObject{{QStringLiteral("user"), u.value().toJson()}});
         });
     };

@@ -23,6 +23,14 @@ QByteArray Envelope::success(const QJsonObject &data, const QByteArray &timestam
     return QJsonDocument(successObject(data, timestamp)).toJson(QJsonDocument::Compact);
 }
 
+std::optional<JsonTemplate> Envelope::successTemplate(const QJsonObject &data) const
+{
+    JsonTemplate t(successObject(data, JsonTemplate::slot("ts").toLatin1()));
+    if (t.slotCount() != 1 || t.indexOf("ts") != 0)
+        return std::nullopt;
+    return t;
+}
+
 QByteArray Envelope::error(const Error &error, const QByteArray &requestId,
                            const QByteArray &timestamp) const
 {

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "core/Error.h"
+#include "http/JsonTemplate.h"
 
 #include <QByteArray>
 #include <QJsonObject>
+
+#include <optional>
 
 namespace cr {
 
@@ -21,6 +24,10 @@ public:
 
     QJsonObject successObject(const QJsonObject &data, const QByteArray &timestamp) const;
     QByteArray success(const QJsonObject &data, const QByteArray &timestamp) const;
+    // The success envelope of `data` rendered once, with the timestamp as the one slot `ts`
+    // (ResponseWriter fills it): for answers sent many times unchanged. None when `data`'s
+    // own text contains a slot marker.
+    std::optional<JsonTemplate> successTemplate(const QJsonObject &data) const;
     QByteArray error(const Error &error, const QByteArray &requestId,
                      const QByteArray &timestamp) const;
     bool topLevelCopy() const { return m_topLevelCopy; }

@@ -23,6 +23,8 @@ public:
     // Slot names in the order render() expects their values.
     const std::vector<QByteArray> &names() const { return m_names; }
     int indexOf(const QByteArray &name) const;
+    // How many places render() fills (a name may stand in several).
+    int slotCount() const { return int(m_slots.size()); }
 
 private:
     std::vector<QByteArray> m_literals; // one more than m_slots

@@ -53,6 +53,16 @@ void Reply::ok(const QJsonObject &data, int status) const
     send(m_state->writer->success(data, status));
 }
 
+void Reply::okRendered(const JsonTemplate &body, int status) const
+{
+    send(m_state->writer->successRendered(body, status));
+}
+
+const Envelope &Reply::envelope() const
+{
+    return m_state->writer->envelope();
+}
+
 void Reply::fail(const Error &error) const
 {
     send(m_state->writer->error(error, m_state->requestId));

@@ -10,6 +10,8 @@
 
 namespace cr {
 
+class Envelope;
+class JsonTemplate;
 class ResponseWriter;
 
 // How a controller answers, now or later and from any thread. Exactly one answer counts; if
@@ -28,6 +30,9 @@ public:
 
     void send(HttpResponse response) const;
     void ok(const QJsonObject &data, int status = 200) const;
+    // A body from Envelope::successTemplate (made with envelope()).
+    void okRendered(const JsonTemplate &body, int status = 200) const;
+    const Envelope &envelope() const;
     void fail(const Error &error) const;
     void result(const Result<QJsonObject> &result, int successStatus = 200) const;
     void noContent() const;

@@ -40,6 +40,16 @@ HttpResponse ResponseWriter::success(const QJsonObject &data, int status) const
     return r;
 }
 
+HttpResponse ResponseWriter::successRendered(const JsonTemplate &body, int status) const
+{
+    thread_local std::vector<QByteArray> t_values(1);
+    t_values[0] = '"' + timestamp() + '"';
+    HttpResponse r;
+    r.status = status;
+    r.body = body.render(t_values);
+    return r;
+}
+
 HttpResponse ResponseWriter::error(const Error &error, const QByteArray &requestId) const
 {
     HttpResponse r;

@@ -30,6 +30,8 @@ public:
     ResponseWriter(const Settings &settings, const Clock &clock);
 
     HttpResponse success(const QJsonObject &data, int status = 200) const;
+    // From Envelope::successTemplate: the timestamp filled in.
+    HttpResponse successRendered(const JsonTemplate &body, int status = 200) const;
     HttpResponse error(const Error &error, const QByteArray &requestId) const;
     QByteArray serialize(const HttpResponse &response, const WriteInfo &info) const;
 

@@ -4,6 +4,14 @@
 
 namespace cr {
 
+bool User::operator==(const User &o) const
+{
+    return id == o.id && email == o.email && name == o.name && passwordHash == o.passwordHash &&
+           role == o.role && disabled == o.disabled && createdAtMs == o.createdAtMs &&
+           updatedAtMs == o.updatedAtMs && lastLoginAtMs == o.lastLoginAtMs &&
+           roleChangedAtMs == o.roleChangedAtMs;
+}
+
 QJsonObject User::toJson() const
 {
     return QJsonObject{{QStringLiteral("id"), id},

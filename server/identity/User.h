@@ -29,6 +29,9 @@ struct User
     // The same plus `disabled`, for administrators.
     QJsonObject toAdminJson() const;
 
+    bool operator==(const User &o) const;
+    bool operator!=(const User &o) const { return !(*this == o); }
+
     // viewer | developer | operator | admin.
     static std::optional<Role> roleFromName(const QString &name);
     static QString roleText(Role role);

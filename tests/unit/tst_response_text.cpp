@@ -245,6 +245,27 @@ private Q_SLOTS:
         QVERIFY(!Envelope(false).topLevelCopy());
     }
 
+    // A pre-rendered envelope gives the same bytes as rendering it each time.
+    void envelopeSuccessTemplate()
+    {
+        const QJsonObject data{
+            {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Ann")},
+                                                 {QStringLiteral("id"), QStringLiteral("u1")}}}};
+        const QByteArray ts = "2026-01-01T00:00:00.000Z";
+        for (const bool copy : {true, false}) {
+            const Envelope envelope(copy);
+            const std::optional<JsonTemplate> t = envelope.successTemplate(data);
+            QVERIFY(t);
+            QCOMPARE(t->slotCount(), 1);
+            QCOMPARE(t->render({'"' + ts + '"'}), envelope.success(data, ts));
+        }
+        // Data whose own text holds a slot marker is not made a template (a name like that
+        // would otherwise be replaced by the timestamp).
+        const QJsonObject marked{{QStringLiteral("name"), JsonTemplate::slot("ts")}};
+        QVERIFY(!Envelope(true).successTemplate(marked));
+        QVERIFY(!Envelope(false).successTemplate(marked));
+    }
+
     void envelopeError()
     {
         Error e = Error::make(ErrorCode::NotFound, QStringLiteral("Not here"));
