@@ -55,6 +55,17 @@ Status Connection::open()
     return {};
 }
 
+namespace {
+
+constexpr int kLockRetryMs = 10;
+
+bool isLocked(const QSqlError &e)
+{
+    return e.nativeErrorCode() == QLatin1String("5") || e.nativeErrorCode() == QLatin1String("6");
+}
+
+} // namespace
+
 Status Connection::openSqlite()
 {
     const QString &path = m_config.path();
@@ -72,7 +83,16 @@ Status Connection::openSqlite()
     // WAL: readers do not block the writer; NORMAL is durable in WAL mode except for the last
     // transactions before a power loss; foreign keys are off in SQLite unless asked for.
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
+    // Switching a new file to WAL needs an exclusive lock, and SQLite answers "database is
+    // locked" at once instead of calling the busy handler while another process (a second
+    // instance starting on the same file) holds one: retry for the busy timeout.
+    bool walSet = q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    for (int waited = 0; !walSet && isLocked(q.lastError()) && waited < m_config.busyTimeoutMs();
+         waited += kLockRetryMs) {
+        QThread::msleep(kLockRetryMs);
+        walSet = q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    }
+    if (!walSet)
         return failOpen(QStringLiteral("cannot set up the SQLite database %1").arg(path),
                         q.lastError().text());
     if (q.next() && q.value(0).toString().compare(u"wal", Qt::CaseInsensitive) != 0 &&
