@@ -13,7 +13,8 @@ struct Settings
     // Listening
     QString bind = QStringLiteral("127.0.0.1");
     int port = 8080;
-    int workers = 0; // 0: one per core
+    int workers = 0;                                   // 0: one per core
+    QString workerEventLoop = QStringLiteral("epoll"); // epoll | qt (the workers' dispatcher)
     QStringList publicHosts;
     QStringList corsOrigins;
     QString environment = QStringLiteral("production");

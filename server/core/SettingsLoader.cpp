@@ -36,6 +36,13 @@ const std::vector<SettingsLoader::Spec> &specs()
         {"bind", "Address to listen on.", &S::bind},
         {"port", "Port to listen on (0 picks a free port).", &S::port, 0, 65535},
         {"workers", "HTTP worker threads (0: one per core).", &S::workers, 0, 256},
+        {"workerEventLoop",
+         "The HTTP worker threads' event dispatcher: epoll (told only about ready sockets) or "
+         "qt (Qt's own, ppoll over every socket on each pass).",
+         &S::workerEventLoop,
+         0,
+         0,
+         {QStringLiteral("epoll"), QStringLiteral("qt")}},
         {"publicHosts", "Extra host names accepted in the Host header (comma-separated).",
          &S::publicHosts},
         {"corsOrigins", "Origins allowed for CORS and WebSocket (comma-separated).",

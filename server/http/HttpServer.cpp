@@ -3,6 +3,7 @@
 #include "core/Clock.h"
 #include "core/Logging.h"
 #include "core/Settings.h"
+#include "http/EpollEventDispatcher.h"
 #include "http/Listener.h"
 #include "http/RequestIds.h"
 #include "http/ResponseWriter.h"
@@ -10,6 +11,8 @@
 #include <QFile>
 #include <QSslKey>
 #include <QThread>
+
+#include <memory>
 
 namespace cr {
 namespace {
@@ -107,6 +110,11 @@ Status HttpServer::start()
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("cr-worker-%1").arg(i));
+        if (m_settings.workerEventLoop == QLatin1String("epoll")) {
+            auto dispatcher = std::make_unique<EpollEventDispatcher>();
+            if (dispatcher->isValid())
+                thread->setEventDispatcher(dispatcher.release());
+        }
         auto *worker = new HttpWorker(i, env, m_upgrades, tls);
         worker->moveToThread(thread);
         connect(worker, &HttpWorker::drained, this, &HttpServer::onWorkerDrained,
