@@ -11,7 +11,8 @@
 #
 # The server runs with the loadtest rate-limit profile (request limits off; login protection
 # on, which successful logins never trip: they are refunded). Environment: ROUNDS (5),
-# DURATION (10s), LOGIN_CLIENTS (8), BUILD_DIR (build-bench), CR_WORKERS, QUIET_WAIT, KEEP_TMP.
+# DURATION (10s), LOGIN_CLIENTS (8), BUILD_DIR (build-bench), CR_WORKERS (unset: the
+# configuration's 1; 0: one per core), CR_EVENT_LOOP, QUIET_WAIT, KEEP_TMP.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +28,7 @@ source "$bench/lib.sh"
 bench_rounds 5
 bench_build
 bench_header "Identity under load"
+echo "server: workers $(workers_label), worker event loop ${CR_EVENT_LOOP:-epoll (default)}"
 
 # One account per login client: login protection limits attempts in flight per (address,
 # e-mail), and the bench registers more accounts than a single address may by default.

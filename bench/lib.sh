@@ -1,6 +1,7 @@
 # Shared by the benchmark scripts (bench/run.sh, bench/ratelimit.sh, ...): process
 # bookkeeping with an EXIT trap, statistics, starting coderunner-server, quiet-machine waits and
-# wrk. Source it after setting: tmp (a temp dir), server_bin, config, duration_s.
+# wrk. Source it after setting root, bench, build, tmp (a temp dir) and config; bench_rounds sets
+# duration_s, bench_build server_bin and nginx_bin.
 # shellcheck shell=bash
 # ---------------------------------------------------------------- options
 # bench_rounds DEFAULT [MIN]: ROUNDS (DEFAULT, at least MIN) and DURATION (10s) from the
@@ -58,12 +59,23 @@ fmt_stats() {
     awk -v d="$1" -v s="$2" 'BEGIN { split(s, v, " ")
         printf "%." d "f (%." d "f-%." d "f)", v[1], v[2], v[3] }'
 }
+
+# workers_label: the HTTP worker count the servers run with, for summaries.
+workers_label() {
+    case "${CR_WORKERS:-}" in
+        '') echo "1 (bench/coderunner-bench.json)" ;;
+        0) echo "0 = one per core = $(nproc)" ;;
+        *) echo "$CR_WORKERS" ;;
+    esac
+}
+
 # start_server NAME EXTRA-ARGS...: starts coderunner-server on a free port; sets srv_pid, srv_port
 start_server() {
     local name=$1 i
     shift
     local extra=()
     [[ -n "${CR_WORKERS:-}" ]] && extra+=(--workers "$CR_WORKERS")
+    [[ -n "${CR_EVENT_LOOP:-}" ]] && extra+=(--worker-event-loop "$CR_EVENT_LOOP")
     "$server_bin" --config "$config" --bind 127.0.0.1 --port 0 --data-dir "$tmp/$name-data" \
         "${extra[@]}" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     srv_pid=$!

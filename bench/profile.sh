@@ -10,57 +10,36 @@
 # Then a second wrk run of 3 s under `perf stat` counts the server's system calls per request
 # and reads its user/system CPU time from /proc/PID/stat.
 #
-# Uses the Release build of bench/run.sh (build-bench); output in BUILD_DIR/bench-profile/.
+# Uses the Release build of bench/run.sh (build-bench) and its server configuration
+# (CR_WORKERS, CR_EVENT_LOOP as there); output in BUILD_DIR/bench-profile/.
 # Loopback only; every process started here is stopped by the EXIT trap.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench="$root/bench"
 build="${BUILD_DIR:-$root/build-bench}"
+config="$bench/coderunner-bench.json"
 secs=${PROFILE_SECONDS:-8}
 call_graph=${CALL_GRAPH:-dwarf}
 conns=${CONNS:-50}
 [[ "$conns" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "CONNS must be 1..9999" >&2; exit 2; }
 [[ "$secs" =~ ^[1-9][0-9]?$ ]] || { echo "PROFILE_SECONDS must be 1..99" >&2; exit 2; }
-
-"$root/scripts/deps.sh" build bench
-export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCODERUNNER_BUILD_GUI=OFF \
-    -DCODERUNNER_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" coderunner-server >/dev/null
-
 out="$build/bench-profile"
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-profile.XXXXXX")
-pids=()
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || continue
-        for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-"$build/app/coderunner-server" --config "$root/bench/coderunner-bench.json" --bind 127.0.0.1 \
-    --port 0 --data-dir "$tmp/data" >"$tmp/server.out" 2>"$tmp/server.err" &
-server=$!
-pids+=("$server")
-port=
-for ((i = 0; i < 500; i++)); do
-    port=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/server.out")
-    [[ -n "$port" ]] && break
-    sleep 0.02
-done
-[[ -n "$port" ]] || { cat "$tmp/server.err" >&2; exit 1; }
-url="http://127.0.0.1:$port/health"
+# shellcheck source=bench/lib.sh
+source "$bench/lib.sh"
+bench_build
+echo "server: workers $(workers_label), worker event loop ${CR_EVENT_LOOP:-epoll (default)}"
+start_server profile
+server=$srv_pid
+url="http://127.0.0.1:$srv_port/health"
 
 timeout 30 wrk -t1 -c"$conns" -d2s "$url" >/dev/null # warm-up
 timeout $((secs + 40)) wrk -t1 -c"$conns" -d$((secs + 2))s --latency "$url" >"$out/wrk.txt" &
-pids+=("$!")
+wrk_pid=$!
+pids+=("$wrk_pid")
 sleep 1
 case "$call_graph" in
     dwarf) graph=(--call-graph dwarf,16384 -F 499) ;;
@@ -70,7 +49,7 @@ case "$call_graph" in
 esac
 timeout $((secs + 30)) perf record "${graph[@]}" -p "$server" -o "$out/perf.data" -- sleep "$secs" \
     2>"$out/perf-record.log" || { cat "$out/perf-record.log" >&2; exit 1; }
-wait "${pids[1]}" || true
+wait "$wrk_pid" || true
 echo "wrk during the profile: $(awk '$1 == "Requests/sec:" { print $2 " req/s" } $1 == "99%" { print "p99 " $2 }' "$out/wrk.txt" | paste -sd' ')"
 
 perf report -i "$out/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null |

@@ -5,8 +5,9 @@
 #   ROUNDS=3 DURATION=5s bench/run.sh     # a quick run
 #
 # Environment: ROUNDS (5), DURATION (10s), CONNS ("50 1": wrk -c values), WS_COUNT (1000),
-# WS_ROUNDS (3), WS_HOLD_MS (5000), STARTS (7), CR_WORKERS (unset: the server default, one per
-# core), QUIET_WAIT (60 s at most waiting for an idle machine), BUILD_DIR (build-bench),
+# WS_ROUNDS (3), WS_HOLD_MS (5000), STARTS (7), CR_WORKERS (unset: the configuration's 1; 0: the
+# server default, one per core), CR_EVENT_LOOP (unset: the default, epoll; or qt), QUIET_WAIT
+# (60 s at most waiting for an idle machine), BUILD_DIR (build-bench),
 # RESULTS_DIR (BUILD_DIR/bench-results/DATE), KEEP_TMP (0).
 #
 # All traffic goes to 127.0.0.1. Every wait is bounded; every process started here is stopped by
@@ -17,38 +18,25 @@ shopt -u patsub_replacement 2>/dev/null || true
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
 build="${BUILD_DIR:-$root/build-bench}"
-ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-10s}
 CONNS=${CONNS:-"50 1"}
 WS_COUNT=${WS_COUNT:-1000}
 WS_ROUNDS=${WS_ROUNDS:-3}
 WS_HOLD_MS=${WS_HOLD_MS:-5000}
 STARTS=${STARTS:-7}
 config="$bench/coderunner-bench.json"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench.XXXXXX")
 
-[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS must be 1..99" >&2; exit 2; }
-[[ "$DURATION" =~ ^([1-9][0-9]*)s?$ ]] || { echo "DURATION must be like 10s" >&2; exit 2; }
-duration_s=${BASH_REMATCH[1]}
+# shellcheck source=bench/lib.sh
+source "$bench/lib.sh"
+bench_rounds 5
 (( duration_s <= 120 )) || { echo "DURATION is at most 120s" >&2; exit 2; }
 
 # ---------------------------------------------------------------- install and build
-"$root/scripts/deps.sh" build bench
-export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCODERUNNER_BUILD_GUI=OFF \
-    -DCODERUNNER_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" coderunner-server cr-bench-wsidle cr-bench-startup >/dev/null
-server_bin="$build/app/coderunner-server"
+bench_build cr-bench-wsidle cr-bench-startup
 wsidle_bin="$build/bench/cr-bench-wsidle"
 startup_bin="$build/bench/cr-bench-startup"
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-
 results="${RESULTS_DIR:-$build/bench-results/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench.XXXXXX")
-
-# ---------------------------------------------------------------- helpers
-# shellcheck source=bench/lib.sh
-source "$bench/lib.sh"
 
 # Enough descriptors for WS_COUNT sockets on each side.
 hard=$(ulimit -Hn)
@@ -194,7 +182,8 @@ verdict() { # verdict VALUE OP LIMIT
 {
     echo "== Summary (median (min-max) over rounds)"
     echo "config: $config (access log off, log level warning)," \
-        "workers ${CR_WORKERS:-default (one per core = $(nproc))}; nginx worker_processes 1"
+        "workers $(workers_label)," \
+        "worker event loop ${CR_EVENT_LOOP:-default (epoll)}; nginx worker_processes 1"
     for c in $CONNS; do
         echo
         echo "wrk -t1 -c$c -d$DURATION --latency GET /health"
