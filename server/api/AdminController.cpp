@@ -1,6 +1,6 @@
 #include "api/AdminController.h"
 
-#include "api/AuthController.h"
+#include "api/RequestInput.h"
 #include "core/Clock.h"
 #include "http/Reply.h"
 #include "http/RequestContext.h"
@@ -12,17 +12,6 @@
 #include <QJsonArray>
 
 namespace cr {
-namespace {
-
-QJsonObject pageJson(const char *plural, qint64 total, int page, int limit, const QJsonArray &items)
-{
-    return QJsonObject{{QString::fromLatin1(plural), items},
-                       {QStringLiteral("total"), total},
-                       {QStringLiteral("page"), page},
-                       {QStringLiteral("limit"), limit}};
-}
-
-} // namespace
 
 void AdminController::registerRoutes(Router &router) const
 {
@@ -30,7 +19,7 @@ void AdminController::registerRoutes(Router &router) const
 
     router.add(Route{Method::Get, QStringLiteral("/api/admin/users"), Role::Admin,
                      [identity](RequestContext &ctx, Reply reply) {
-                         const Result<PageRequest> page = AuthController::pageOf(ctx);
+                         const Result<PageRequest> page = RequestInput::pageOf(ctx);
                          if (!page)
                              return reply.fail(page.error());
                          identity->admin().listUsers(page.value(), [reply](Result<Page<User>> p) {
@@ -39,8 +28,7 @@ void AdminController::registerRoutes(Router &router) const
                              QJsonArray items;
                              for (const User &u : p.value().items)
                                  items.append(u.toAdminJson());
-                             reply.ok(pageJson("users", p.value().total, p.value().page,
-                                               p.value().limit, items));
+                             reply.ok(p.value().toJson("users", items));
                          });
                      },
                      BodyKind::None, -1, false,
@@ -52,7 +40,7 @@ void AdminController::registerRoutes(Router &router) const
             QList<FieldError> errors;
             AdminService::UserChange change;
             if (const auto role =
-                    AuthController::optionalString(ctx.json, QStringLiteral("role"), errors)) {
+                    RequestInput::optionalString(ctx.json, QStringLiteral("role"), errors)) {
                 change.role = User::roleFromName(*role);
                 if (!change.role)
                     errors.append({QStringLiteral("role"),
@@ -67,9 +55,9 @@ void AdminController::registerRoutes(Router &router) const
                 errors.append({QStringLiteral("role"),
                                QStringLiteral("nothing to change: send role and/or disabled")});
             if (!errors.isEmpty())
-                return reply.fail(AuthController::invalid(errors));
+                return reply.fail(RequestInput::invalid(errors));
             identity->admin().updateUser(
-                AuthController::callerOf(ctx), ctx.params.value(QStringLiteral("id")), change,
+                RequestInput::callerOf(ctx), ctx.params.value(QStringLiteral("id")), change,
                 [reply](Result<User> u) {
                     if (!u)
                         return reply.fail(u.error());
@@ -101,23 +89,23 @@ void AdminController::registerRoutes(Router &router) const
         BodyKind::None, -1, false,
         QStringLiteral("Version, uptime, database and configuration summary (no secrets)")});
 
-    router.add(Route{
-        Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,
-        [identity](RequestContext &ctx, Reply reply) {
-            const Result<PageRequest> page = AuthController::pageOf(ctx);
-            if (!page)
-                return reply.fail(page.error());
-            identity->admin().auditLog(page.value(), [reply](Result<Page<AuditEntry>> p) {
-                if (!p)
-                    return reply.fail(p.error());
-                QJsonArray items;
-                for (const AuditEntry &e : p.value().items)
-                    items.append(e.toJson());
-                reply.ok(pageJson("logs", p.value().total, p.value().page, p.value().limit, items));
-            });
-        },
-        BodyKind::None, -1, false,
-        QStringLiteral("Audit log, newest first (?page, ?limit, ?search by action)")});
+    router.add(Route{Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,
+                     [identity](RequestContext &ctx, Reply reply) {
+                         const Result<PageRequest> page = RequestInput::pageOf(ctx);
+                         if (!page)
+                             return reply.fail(page.error());
+                         identity->admin().auditLog(page.value(),
+                                                    [reply](Result<Page<AuditEntry>> p) {
+                                                        if (!p)
+                                                            return reply.fail(p.error());
+                                                        QJsonArray items;
+                                                        for (const AuditEntry &e : p.value().items)
+                                                            items.append(e.toJson());
+                                                        reply.ok(p.value().toJson("logs", items));
+                                                    });
+                     },
+                     BodyKind::None, -1, false,
+                     QStringLiteral("Audit log, newest first (?page, ?limit, ?search by action)")});
 }
 
 } // namespace cr

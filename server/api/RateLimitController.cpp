@@ -1,6 +1,6 @@
 #include "api/RateLimitController.h"
 
-#include "api/AuthController.h"
+#include "api/RequestInput.h"
 #include "http/Reply.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
@@ -29,7 +29,7 @@ void RateLimitController::registerRoutes(Router &router) const
                     if (ctx.json.contains(QLatin1String(key)))
                         details.insert(QLatin1String(key), ctx.json.value(QLatin1String(key)));
                 }
-                identity->admin().recordAction(AuthController::callerOf(ctx),
+                identity->admin().recordAction(RequestInput::callerOf(ctx),
                                                QStringLiteral("admin.rate_limits.update"),
                                                QStringLiteral("rate-limits"), details);
             }

@@ -1,6 +1,6 @@
 #include "api/TelemetryController.h"
 
-#include "api/AuthController.h"
+#include "api/RequestInput.h"
 #include "core/Clock.h"
 #include "http/Reply.h"
 #include "http/RequestContext.h"
@@ -61,7 +61,7 @@ void TelemetryController::registerRoutes(Router &router) const
                                                   "milliseconds since the Unix epoch")});
             }
             if (!errors.isEmpty())
-                return reply.fail(AuthController::invalid(errors));
+                return reply.fail(RequestInput::invalid(errors));
 
             const QStringList &labels = telemetry->metrics().routeLabels();
             QJsonArray points;

@@ -3,6 +3,7 @@
 #include "identity/User.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 
 namespace cr {
 
@@ -14,6 +15,9 @@ struct AuthResult
     QByteArray refreshToken; // opaque, shown once
     qint64 expiresAtMs = 0;  // of the access token
     QString sessionId;       // the session (family) id, the token's sid
+
+    // CONTRACT §3's answer: {user, token, refreshToken, expiresAt}.
+    QJsonObject toJson() const;
 };
 
 } // namespace cr

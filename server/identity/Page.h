@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -36,6 +38,15 @@ struct Page
         for (int i = 0; i < rows.size(); ++i)
             p.items.append(at(rows, i));
         return p;
+    }
+
+    // CONTRACT §1's list shape: {<plural>: items, total, page, limit}.
+    QJsonObject toJson(const char *plural, const QJsonArray &jsonItems) const
+    {
+        return QJsonObject{{QString::fromLatin1(plural), jsonItems},
+                           {QStringLiteral("total"), total},
+                           {QStringLiteral("page"), page},
+                           {QStringLiteral("limit"), limit}};
     }
 };
 
