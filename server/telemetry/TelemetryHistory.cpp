@@ -32,12 +32,10 @@ QJsonObject TelemetryPoint::toJson(const QStringList &routeLabels) const
         {QStringLiteral("intervalMs"), intervalMs},
         {QStringLiteral("requests"), double(requests)},
         {QStringLiteral("requestsPerSecond"), seconds > 0 ? round3(double(requests) / seconds) : 0},
-        {QStringLiteral("errorRate"), requests ? round3(double(status5xx) / double(requests)) : 0},
+        {QStringLiteral("errorRate"),
+         requests ? round3(double(status.s5xx) / double(requests)) : 0},
         {QStringLiteral("latencyMs"), latencyJson(p50Ms, p95Ms, p99Ms)},
-        {QStringLiteral("status"), QJsonObject{{QStringLiteral("2xx"), double(status2xx)},
-                                               {QStringLiteral("4xx"), double(status4xx)},
-                                               {QStringLiteral("5xx"), double(status5xx)},
-                                               {QStringLiteral("429"), double(status429)}}},
+        {QStringLiteral("status"), status.toJson()},
         {QStringLiteral("inFlight"), inFlight},
         {QStringLiteral("webSocketClients"), webSocketClients},
         {QStringLiteral("cpuPercent"), round3(cpuPercent)},
@@ -82,10 +80,7 @@ void TelemetryHistory::add(const TelemetryPoint &second, const LatencyHistogram 
     }
     m_acc.intervalMs += second.intervalMs;
     m_acc.requests += second.requests;
-    m_acc.status2xx += second.status2xx;
-    m_acc.status4xx += second.status4xx;
-    m_acc.status5xx += second.status5xx;
-    m_acc.status429 += second.status429;
+    m_acc.status += second.status;
     m_acc.inFlight = qMax(m_acc.inFlight, second.inFlight);
     m_acc.webSocketClients = second.webSocketClients;
     m_cpuWeighted += double(second.cpuPercent) * double(second.intervalMs);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "telemetry/LatencyHistogram.h"
+#include "telemetry/StatusCounts.h"
 
 #include <QJsonObject>
 #include <QMutex>
@@ -27,10 +28,7 @@ struct TelemetryPoint
     qint64 wallMs = 0;     // the tick (1 s points) or the start of the minute (1 min points)
     qint64 intervalMs = 0; // the time its counts cover
     quint64 requests = 0;
-    quint64 status2xx = 0;
-    quint64 status4xx = 0;
-    quint64 status5xx = 0;
-    quint64 status429 = 0;
+    StatusCounts status;
     float p50Ms = 0;
     float p95Ms = 0;
     float p99Ms = 0;

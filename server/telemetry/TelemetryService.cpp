@@ -36,18 +36,13 @@ QJsonObject windowJson(const TelemetryWindow::Summary &s, const QStringList &lab
                         {QStringLiteral("errors"), double(r.errors)},
                         {QStringLiteral("errorRate"), round3(r.errorRate)},
                         {QStringLiteral("latencyMs"), latencyJson(r.latency)}});
-    return QJsonObject{
-        {QStringLiteral("seconds"), round3(double(s.spanMs) / 1000.0)},
-        {QStringLiteral("requests"), double(s.requests)},
-        {QStringLiteral("requestsPerSecond"), round3(s.perSecond)},
-        {QStringLiteral("errorRate"), round3(s.errorRate)},
-        {QStringLiteral("latencyMs"), latencyJson(s.latency)},
-        {QStringLiteral("status"), QJsonObject{{QStringLiteral("2xx"), double(s.status2xx)},
-                                               {QStringLiteral("3xx"), double(s.status3xx)},
-                                               {QStringLiteral("4xx"), double(s.status4xx)},
-                                               {QStringLiteral("5xx"), double(s.status5xx)},
-                                               {QStringLiteral("429"), double(s.status429)}}},
-        {QStringLiteral("routes"), routes}};
+    return QJsonObject{{QStringLiteral("seconds"), round3(double(s.spanMs) / 1000.0)},
+                       {QStringLiteral("requests"), double(s.requests)},
+                       {QStringLiteral("requestsPerSecond"), round3(s.perSecond)},
+                       {QStringLiteral("errorRate"), round3(s.errorRate)},
+                       {QStringLiteral("latencyMs"), latencyJson(s.latency)},
+                       {QStringLiteral("status"), s.status.toJson()},
+                       {QStringLiteral("routes"), routes}};
 }
 
 QJsonObject countsJson(const QHash<QString, quint64> &counts)
@@ -157,16 +152,7 @@ TelemetrySlice TelemetryService::diff(const MetricsTotals &now, qint64 monoMs, q
         const quint64 d = it.value() - was;
         const int status = MetricsTotals::statusOf(it.key());
         slice.requests += d;
-        if (status >= 200 && status < 300)
-            slice.status2xx += d;
-        else if (status >= 300 && status < 400)
-            slice.status3xx += d;
-        else if (status >= 400 && status < 500)
-            slice.status4xx += d;
-        else if (status >= 500)
-            slice.status5xx += d;
-        if (status == 429)
-            slice.status429 += d;
+        slice.status.count(status, d);
         if (status >= 500)
             errorsBySlot[MetricsTotals::slotOf(it.key())] += d;
     }
@@ -215,10 +201,7 @@ void TelemetryService::tick()
     point.wallMs = wall;
     point.intervalMs = interval;
     point.requests = slice.requests;
-    point.status2xx = slice.status2xx;
-    point.status4xx = slice.status4xx;
-    point.status5xx = slice.status5xx;
-    point.status429 = slice.status429;
+    point.status = slice.status;
     point.p50Ms = float(overall.percentileNs(0.50) / 1e6);
     point.p95Ms = float(overall.percentileNs(0.95) / 1e6);
     point.p99Ms = float(overall.percentileNs(0.99) / 1e6);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "telemetry/LatencyHistogram.h"
+#include "telemetry/StatusCounts.h"
 
 #include <QHash>
 #include <QString>
@@ -25,11 +26,7 @@ struct TelemetrySlice
     qint64 wallMs = 0;     // the same moment on the wall clock
     qint64 intervalMs = 0; // since the previous tick
     quint64 requests = 0;
-    quint64 status2xx = 0;
-    quint64 status3xx = 0;
-    quint64 status4xx = 0;
-    quint64 status5xx = 0;
-    quint64 status429 = 0; // also counted in 4xx
+    StatusCounts status;
     LatencyHistogram::Sparse latency;
     std::vector<Route> routes; // routes with requests in this slice
     quint64 dbQueries = 0;

@@ -41,11 +41,7 @@ TelemetryWindow::Summary TelemetryWindow::summarize(qint64 nowMonoMs, qint64 win
             continue;
         s.spanMs += slice.intervalMs;
         s.requests += slice.requests;
-        s.status2xx += slice.status2xx;
-        s.status3xx += slice.status3xx;
-        s.status4xx += slice.status4xx;
-        s.status5xx += slice.status5xx;
-        s.status429 += slice.status429;
+        s.status += slice.status;
         overall.addSparse(slice.latency);
         for (const TelemetrySlice::Route &r : slice.routes) {
             RouteAcc &acc = routes[r.slot];
@@ -63,7 +59,7 @@ TelemetryWindow::Summary TelemetryWindow::summarize(qint64 nowMonoMs, qint64 win
     s.spanMs = qMin(s.spanMs, windowMs);
     const double seconds = double(s.spanMs) / 1000.0;
     s.perSecond = seconds > 0 ? double(s.requests) / seconds : 0;
-    s.errorRate = s.requests ? double(s.status5xx) / double(s.requests) : 0;
+    s.errorRate = s.requests ? double(s.status.s5xx) / double(s.requests) : 0;
     s.latency = latencyOf(overall);
     s.db = latencyOf(db);
     for (const auto &[slot, acc] : routes) {

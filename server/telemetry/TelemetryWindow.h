@@ -31,11 +31,7 @@ public:
     {
         qint64 spanMs = 0; // the time the summed slices cover (at most the window)
         quint64 requests = 0;
-        quint64 status2xx = 0;
-        quint64 status3xx = 0;
-        quint64 status4xx = 0;
-        quint64 status5xx = 0;
-        quint64 status429 = 0;
+        StatusCounts status;
         double perSecond = 0;
         double errorRate = 0; // 5xx / requests
         Latency latency;

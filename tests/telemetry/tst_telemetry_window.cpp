@@ -5,6 +5,7 @@
 #include "http/RequestObserver.h"
 #include "http/Route.h"
 #include "telemetry/Metrics.h"
+#include "telemetry/StatusCounts.h"
 #include "telemetry/TelemetryService.h"
 
 #include <QJsonArray>
@@ -66,6 +67,27 @@ private:
     }
 
 private Q_SLOTS:
+    void statusCounts()
+    {
+        StatusCounts c;
+        for (const int status : {101, 200, 204, 301, 404, 429, 503})
+            c.count(status, 2);
+        QCOMPARE(c.s2xx, quint64(4));
+        QCOMPARE(c.s3xx, quint64(2));
+        QCOMPARE(c.s4xx, quint64(4)); // 404 and 429
+        QCOMPARE(c.s5xx, quint64(2));
+        QCOMPARE(c.s429, quint64(2));
+        StatusCounts sum = c;
+        sum += c;
+        const QJsonObject o = sum.toJson();
+        QCOMPARE(o.size(), 5);
+        QCOMPARE(o.value(u"2xx").toDouble(), 8.0);
+        QCOMPARE(o.value(u"3xx").toDouble(), 4.0);
+        QCOMPARE(o.value(u"4xx").toDouble(), 8.0);
+        QCOMPARE(o.value(u"5xx").toDouble(), 4.0);
+        QCOMPARE(o.value(u"429").toDouble(), 4.0);
+    }
+
     void routeLabels()
     {
         QCOMPARE(Metrics::routeLabel(QStringLiteral("/api/deployments/:id<uuid>")),
@@ -228,7 +250,7 @@ private Q_SLOTS:
         QCOMPARE(h.size(R::Second), 150);
         const std::vector<TelemetryPoint> seconds = h.since(0, R::Second);
         QCOMPARE(seconds.front().requests, quint64(11));
-        QCOMPARE(seconds.front().status4xx, quint64(10));
+        QCOMPARE(seconds.front().status.s4xx, quint64(10));
         QCOMPARE(seconds.front().routes.size(), size_t(2));
         QCOMPARE(seconds.back().requests, quint64(1));
         QVERIFY(qAbs(seconds.back().p99Ms - 2.0) <= 0.02);
@@ -240,6 +262,16 @@ private Q_SLOTS:
         QCOMPARE(int(minutes.size()), 2);
         QCOMPARE(minutes[0].wallMs, start - 1000);
         QCOMPARE(minutes[0].requests, quint64(58 + 10));
+        // The minute sums its seconds' status classes.
+        QCOMPARE(minutes[0].status.s4xx, quint64(10));
+        QCOMPARE(minutes[0].status.s2xx, quint64(58));
+        QCOMPARE(minutes[0]
+                     .toJson(metrics.routeLabels())
+                     .value(u"status")
+                     .toObject()
+                     .value(u"4xx")
+                     .toDouble(),
+                 10.0);
         QCOMPARE(minutes[1].requests, quint64(60));
         QCOMPARE(minutes[1].intervalMs, qint64(60000));
         QVERIFY(minutes[1].routes.empty());
