@@ -26,6 +26,7 @@
 #include "protect/RateLimiter.h"
 #include "secrets/MasterKey.h"
 #include "secrets/MasterKeyBootstrap.h"
+#include "secrets/MasterKeyProbe.h"
 #include "secrets/MasterKeyRecord.h"
 #include "secrets/SecretStoreFactory.h"
 #include "store/ConnectionFactory.h"
@@ -405,29 +406,8 @@ void Engine::addHealthChecks(const QString &dataDir)
         if (!m_keyWrapper)
             return;
         SecretStoreCheck::Probe probe;
-        const std::optional<SecretStoreKind> kind = parseSecretStoreKind(m_secretStoreKind);
-        if (kind) {
-            auto store = std::make_shared<std::unique_ptr<SecretStore>>();
-            probe = [settings = m_settings, kind = *kind, keyId = m_keyWrapper->keyId(),
-                     store](QObject *context, std::function<void(Status)> done) {
-                if (!*store)
-                    *store = SecretStoreFactory::create(kind, settings);
-                (*store)->readMasterKey(context, [keyId, done](Result<SecretStore::MaybeKey> key) {
-                    if (!key)
-                        return done(Error::make(ErrorCode::DependencyUnavailable,
-                                                QStringLiteral("the secret store did not answer")));
-                    if (!key.value())
-                        return done(Error::make(
-                            ErrorCode::NotFound,
-                            QStringLiteral("the secret store no longer holds the master key")));
-                    if (MasterKey::idOf(key.value()->view()) != keyId)
-                        return done(Error::make(
-                            ErrorCode::Conflict,
-                            QStringLiteral("the secret store holds a different master key")));
-                    done({});
-                });
-            };
-        }
+        if (const std::optional<SecretStoreKind> kind = parseSecretStoreKind(m_secretStoreKind))
+            probe = MasterKeyProbe::make(m_settings, *kind, m_keyWrapper->keyId());
         source->set(m_keyWrapper, m_secretStoreKind, std::move(probe));
     };
     publishKey();

@@ -5,7 +5,9 @@
 
 #include "SecretsTestSupport.h"
 
+#include "core/Settings.h"
 #include "secrets/KeyFileSecretStore.h"
+#include "secrets/MasterKeyProbe.h"
 #include "secrets/SecretStoreCall.h"
 
 #include <QDir>
@@ -376,6 +378,36 @@ private Q_SLOTS:
         QVERIFY(written);
         QVERIFY(!written->ok());
         QCOMPARE(state->writes, 0); // refused before the store saw it
+    }
+
+    // The secret-store health check's question: does the key file still hold this key?
+    void masterKeyProbeAnswers()
+    {
+        Settings settings;
+        settings.keyFile = freshPath();
+        const MasterKey key = MasterKey::generate();
+        QVERIFY(KeyFileSecretStore(settings.keyFile).write(key.bytes()).ok());
+        const auto ask = [&](const QString &keyId) {
+            const MasterKeyProbe::Probe probe =
+                MasterKeyProbe::make(settings, SecretStoreKind::KeyFile, keyId);
+            QObject context;
+            std::optional<Status> answer;
+            probe(&context, [&](Status st) { answer = st; });
+            [&] {
+                QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), kAnswerBoundMs);
+            }();
+            return answer.value_or(Error::make(ErrorCode::Internal, QStringLiteral("none")));
+        };
+        QVERIFY(ask(key.keyId()).ok());
+        const Status other = ask(MasterKey::generate().keyId());
+        QVERIFY(!other.ok());
+        QCOMPARE(other.error().code, ErrorCode::Conflict);
+        QVERIFY(QFile::remove(settings.keyFile));
+        const Status gone = ask(key.keyId());
+        QVERIFY(!gone.ok());
+        QCOMPARE(gone.error().code, ErrorCode::NotFound);
+        // No key material in any answer.
+        QVERIFY(!other.error().message.contains(key.keyId()));
     }
 };
 
