@@ -2,7 +2,7 @@
 # bookkeeping with an EXIT trap, statistics, starting coderunner-server, quiet-machine waits and
 # wrk. Source it after setting root, bench, build, tmp (a temp dir) and config; bench_rounds sets
 # duration_s, bench_build server_bin and nginx_bin.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154  # root, bench, build, tmp, config: set by the sourcing script
 # ---------------------------------------------------------------- options
 # bench_rounds DEFAULT [MIN]: ROUNDS (DEFAULT, at least MIN) and DURATION (10s) from the
 # environment, checked; sets duration_s (seconds).

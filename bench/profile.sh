@@ -42,7 +42,7 @@ wrk_pid=$!
 pids+=("$wrk_pid")
 sleep 1
 case "$call_graph" in
-    dwarf) graph=(--call-graph dwarf,16384 -F 499) ;;
+    dwarf) graph=(--call-graph "dwarf,16384" -F 499) ;;
     fp) graph=(-g -F 1999) ;;
     none) graph=(-F 2999) ;;
     *) echo "CALL_GRAPH is dwarf, fp or none" >&2; exit 2 ;;

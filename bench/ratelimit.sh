@@ -43,7 +43,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     ((r % 2 == 0)) && order="on off" # alternate who goes first
     for which in $order; do
         if [[ $which == on ]]; then port=$on_port pid=$on_pid; else port=$off_port pid=$off_pid; fi
-        read -r rps p50 p99 bad err cpu < <(run_wrk "$tmp/$which-$r.txt" 50 \
+        read -r rps p50 p99 bad _ cpu < <(run_wrk "$tmp/$which-$r.txt" 50 \
             "http://127.0.0.1:$port/health" "$duration_s" "$pid")
         ((bad == 0)) || { echo "limiting '$which' answered $bad non-2xx responses" >&2; exit 1; }
         echo "$rps" >>"$tmp/$which.rps"
@@ -66,7 +66,7 @@ echo "-- 3. flood: 50 connections from 198.51.100.1 on /health (anon 20 per 10 s
 echo "      meanwhile 198.51.100.2 (allow-listed) measures its own latency with one connection"
 start_server rl-flood --rate-limit-profile default --trusted-proxies 127.0.0.1 \
     --rate-limit-allow 198.51.100.2 --auto-ban-seconds 0
-flood_pid=$srv_pid flood_port=$srv_port
+flood_port=$srv_port
 timeout $((duration_s + 30)) wrk -t1 -c50 -d"${duration_s}s" --latency \
     -H "X-Forwarded-For: 198.51.100.1" "http://127.0.0.1:$flood_port/health" >"$tmp/flood.txt" 2>&1 &
 flood_wrk=$!
