@@ -15,6 +15,7 @@
 #include "core/Logging.h"
 #include "engine/AlertFeed.h"
 #include "engine/IdentityGate.h"
+#include "engine/IdentityHost.h"
 #include "engine/StorageBootstrap.h"
 #include "exec/SandboxProbe.h"
 #include "http/HttpServer.h"
@@ -22,16 +23,10 @@
 #include "http/ResponseWriter.h"
 #include "http/Router.h"
 #include "identity/Identity.h"
-#include "identity/IdentityOptions.h"
 #include "protect/RateLimiter.h"
-#include "secrets/MasterKey.h"
 #include "secrets/MasterKeyBootstrap.h"
 #include "secrets/MasterKeyProbe.h"
-#include "secrets/MasterKeyRecord.h"
-#include "secrets/SecretStoreFactory.h"
 #include "store/ConnectionFactory.h"
-#include "store/DatabaseConfig.h"
-#include "store/Db.h"
 #include "store/Migrator.h"
 #include "store/StoragePool.h"
 #include "telemetry/AlertEngine.h"
@@ -48,9 +43,6 @@
 #include "telemetry/TelemetryService.h"
 #include "ws/WsHub.h"
 
-#include <QDir>
-#include <QEventLoop>
-#include <QFile>
 #include <QJsonArray>
 #include <QThread>
 #include <QTimer>
@@ -63,7 +55,10 @@ Engine::Engine(Settings settings, std::shared_ptr<Clock> clock, QObject *parent)
     , m_clock(clock ? std::move(clock) : std::make_shared<SystemClock>())
     , m_metrics(std::make_shared<Metrics>(*m_clock, QStringLiteral(CODERUNNER_VERSION)))
     , m_breakers(std::make_unique<CircuitBreakers>(*m_clock))
+    , m_host(std::make_unique<IdentityHost>(m_settings, *m_clock, m_metrics, *m_breakers))
 {
+    connect(m_host.get(), &IdentityHost::ready, this, &Engine::identityReady);
+    connect(m_host.get(), &IdentityHost::unavailable, this, &Engine::identityUnavailable);
     CircuitBreakers *breakers = m_breakers.get();
     m_metrics->setBreakerProvider([breakers] {
         QList<DependencyState> out;
@@ -77,7 +72,7 @@ Engine::~Engine()
 {
     m_server.reset();
     stopBackground();
-    stopStorage();
+    m_host->stop();
 }
 
 void Engine::setExtraRoutes(std::function<void(Router &)> registerRoutes)
@@ -92,79 +87,37 @@ void Engine::setAuthenticator(std::shared_ptr<const Authenticator> authenticator
 
 void Engine::setKeyWrapper(std::shared_ptr<const KeyWrapper> wrapper)
 {
-    m_keyWrapper = std::move(wrapper);
+    m_host->setKeyWrapper(std::move(wrapper));
 }
 
-Status Engine::startStorage()
+void Engine::setMasterKeyLoading(SecretStoreKind autoKind, bool afterListening)
 {
-    Result<StorageBootstrap::Database> opened =
-        StorageBootstrap::openDatabase(m_settings, *m_clock);
-    if (!opened)
-        return opened.error();
-    StorageBootstrap::Database database = std::move(opened).value();
-    const bool keyLater = !m_keyWrapper && m_keyAfterListening;
-    if (!m_keyWrapper && !keyLater) {
-        if (Status st = loadMasterKey(*database.db); !st)
-            return st;
-    }
-    m_schemaVersion = database.schemaVersion;
-    m_databaseBackend = database.backend;
-    m_databaseUrl = database.redactedUrl;
-    const IdentityOptions options = IdentityOptions::fromSettings(m_settings);
-    Result<std::unique_ptr<Identity>> identity =
-        keyLater ? Identity::openWithoutKeys(options, *m_clock, *database.db)
-                 : Identity::open(options, *m_clock, *database.db, m_keyWrapper);
-    m_gate = keyLater ? IdentityGate::closed() : IdentityGate::opened();
-    if (keyLater && identity)
-        m_keyDb = std::move(database.db); // for the master key, after listening
-    database.db.reset(); // the migration connection belongs to this thread: close it here
-    if (!identity)
-        return identity.error();
-    m_pool = std::make_unique<StoragePool>(*database.factory,
-                                           StoragePool::Options{m_settings.storageThreads, 1024});
-    // The database's circuit breaker (docs/OBSERVABILITY.md) and the query duration metric.
-    CircuitBreakerOptions breaker;
-    breaker.failureThreshold = m_settings.breakerFailureThreshold;
-    breaker.coolDownMs = m_settings.breakerCoolDownMs;
-    breaker.halfOpenProbes = m_settings.breakerHalfOpenProbes;
-    m_pool->setBreaker(m_breakers->add(QStringLiteral("database"), breaker));
-    m_pool->setQueryObserver(
-        [metrics = m_metrics](double seconds, bool) { metrics->dbQuery(seconds); });
-    m_pool->start();
-    m_identity = std::move(identity).value();
-    m_identity->start(*m_pool);
-    qCInfo(lcCore).noquote() << "database" << m_databaseUrl << "at schema version"
-                             << m_schemaVersion;
-    return {};
+    m_host->setMasterKeyLoading(autoKind, afterListening);
 }
 
-// The identity thread first (no continuation runs any more), then the pool (running jobs
-// finish; they may still touch the identity state), then the identity module itself.
-void Engine::stopStorage()
+void Engine::setSecretStoreFactory(MasterKeyBootstrap::StoreFactory factory)
 {
-    if (m_identity)
-        m_identity->stop();
-    if (m_pool)
-        m_pool->stop();
-    m_identity.reset();
-    m_pool.reset();
+    m_host->setSecretStoreFactory(std::move(factory));
 }
 
-// The master key, from the store the database records (or, on first start, the configured
-// one). A key file answers at once; a keychain within keychainTimeoutMs per call, so this wait
-// is bounded. "auto" means the key file here.
-Status Engine::loadMasterKey(Db &db)
+bool Engine::isIdentityReady() const
 {
-    Result<std::shared_ptr<const KeyWrapper>> key =
-        StorageBootstrap::loadMasterKey(m_settings, db, SecretStoreKind::KeyFile);
-    if (!key)
-        return key.error();
-    m_keyWrapper = key.value();
-    // Which store holds it, for the health check that asks that store again now and then.
-    const Result<std::optional<MasterKeyRecord>> record = MasterKeyRecord::load(db);
-    if (record && record.value())
-        m_secretStoreKind = secretStoreKindName(record.value()->store());
-    return {};
+    return m_host->isReady();
+}
+
+Identity *Engine::identity() const
+{
+    return m_host->identity();
+}
+
+StoragePool *Engine::storage() const
+{
+    return m_host->pool();
+}
+
+int Engine::schemaVersion() const
+{
+    return m_host->schemaVersion();
 }
 
 QString Engine::databasePath() const
@@ -192,14 +145,14 @@ Status Engine::start()
     if (Status st = StorageBootstrap::prepareDataDir(m_settings); !st)
         return st;
     m_startedMs = m_clock->monotonicMs();
-    if (Status st = startStorage(); !st) {
-        stopStorage();
+    if (Status st = m_host->start(); !st) {
+        m_host->stop();
         return st;
     }
     const Authenticator *authenticator =
-        m_authenticator ? m_authenticator.get() : m_identity->authenticator().get();
-    if (!m_gate->isOpen()) { // credentials wait for the master key (setMasterKeyLoading)
-        m_gatedAuthenticator = m_gate->wrap(authenticator);
+        m_authenticator ? m_authenticator.get() : identity()->authenticator().get();
+    if (!m_host->gate().isOpen()) { // credentials wait for the master key (setMasterKeyLoading)
+        m_gatedAuthenticator = m_host->gate().wrap(authenticator);
         authenticator = m_gatedAuthenticator.get();
     }
 
@@ -207,7 +160,7 @@ Status Engine::start()
     m_writer = std::make_unique<ResponseWriter>(m_settings, *m_clock);
     m_hub = std::make_unique<WsHub>(m_settings, *m_clock, authenticator);
     // Revocations close the WebSockets of the revoked sessions (CONTRACT §9).
-    m_identity->setRevocationListener(
+    identity()->setRevocationListener(
         [hub = m_hub.get()](const QStringList &sessionIds, const QStringList &userIds) {
             hub->revalidate(sessionIds, userIds);
         });
@@ -267,78 +220,18 @@ Status Engine::start()
     m_server->setObserver(m_recorder.get()); // null with --metrics off: nothing is recorded
     connect(server, &HttpServer::stopped, this, [this] {
         stopBackground();
-        stopStorage();
+        m_host->stop();
         Q_EMIT stopped();
     });
     if (Status st = m_server->start(); !st) {
         m_server.reset();
         stopBackground();
-        stopStorage();
+        m_host->stop();
         return st;
     }
     QMetaObject::invokeMethod(m_telemetry, &TelemetryService::start, Qt::QueuedConnection);
-    if (m_keyDb)
-        loadMasterKeyAfterListening();
-    else
-        QMetaObject::invokeMethod(this, &Engine::identityReady, Qt::QueuedConnection);
+    m_host->finishStart();
     return {};
-}
-
-void Engine::setMasterKeyLoading(SecretStoreKind autoKind, bool afterListening)
-{
-    m_autoStore = autoKind;
-    m_keyAfterListening = afterListening;
-}
-
-void Engine::setSecretStoreFactory(MasterKeyBootstrap::StoreFactory factory)
-{
-    m_storeFactory = std::move(factory);
-}
-
-bool Engine::isIdentityReady() const
-{
-    return m_gate && m_gate->isOpen();
-}
-
-// The console's start: the server already listens; the key comes from the (maybe slow,
-// maybe prompting) keychain, then the signing keys are installed and the gate opens.
-void Engine::loadMasterKeyAfterListening()
-{
-    Result<SecretStoreChoice> choice = SecretStoreFactory::choice(m_settings, m_autoStore);
-    if (!choice)
-        return identityFailed(choice.error().message);
-    MasterKeyBootstrap::StoreFactory stores = m_storeFactory;
-    if (!stores)
-        stores = [settings = m_settings](SecretStoreKind kind) {
-            return SecretStoreFactory::create(kind, settings);
-        };
-    MasterKeyBootstrap::run(this, *m_keyDb, choice.value(), stores, [this](Result<MasterKey> key) {
-        if (!m_keyDb || !m_identity)
-            return; // stopped meanwhile
-        if (!key) {
-            m_keyDb.reset();
-            return identityFailed(QStringLiteral("master key: ") + key.error().message);
-        }
-        m_keyWrapper = std::make_shared<MasterKey>(key.value());
-        const Result<std::optional<MasterKeyRecord>> record = MasterKeyRecord::load(*m_keyDb);
-        if (record && record.value())
-            m_secretStoreKind = secretStoreKindName(record.value()->store());
-        const Status st = m_identity->installKeys(*m_keyDb, m_keyWrapper);
-        m_keyDb.reset();
-        if (!st)
-            return identityFailed(st.error().message);
-        m_gate->open();
-        qCInfo(lcCore).noquote() << "master key" << m_keyWrapper->keyId()
-                                 << "loaded after listening; accounts are available";
-        Q_EMIT identityReady();
-    });
-}
-
-void Engine::identityFailed(const QString &reason)
-{
-    qCCritical(lcCore).noquote() << "accounts stay unavailable:" << reason;
-    m_gate->fail(reason);
-    Q_EMIT identityUnavailable(reason);
 }
 
 // Metrics and live telemetry (docs/OBSERVABILITY.md): what the engine already knows is pulled
@@ -385,7 +278,7 @@ void Engine::addHealthChecks(const QString &dataDir)
 {
     const Settings &s = m_settings;
     m_health->addCheck(std::make_unique<DatabaseCheck>(
-        ConnectionFactory(m_pool->config()), m_pool->breaker(), s.healthDatabaseDegradedMs));
+        ConnectionFactory(storage()->config()), storage()->breaker(), s.healthDatabaseDegradedMs));
     m_health->addCheck(std::make_unique<DiskCheck>(
         dataDir,
         HealthThresholds{double(s.healthDiskDegradedMib), double(s.healthDiskUnhealthyMib), true}));
@@ -403,12 +296,14 @@ void Engine::addHealthChecks(const QString &dataDir)
     // key. The key may come after listening (the console): the check says "loading" until then.
     auto source = std::make_shared<SecretStoreCheck::KeySource>();
     auto publishKey = [this, source] {
-        if (!m_keyWrapper)
+        const std::shared_ptr<const KeyWrapper> key = m_host->keyWrapper();
+        if (!key)
             return;
+        const QString kindName = m_host->secretStoreKind();
         SecretStoreCheck::Probe probe;
-        if (const std::optional<SecretStoreKind> kind = parseSecretStoreKind(m_secretStoreKind))
-            probe = MasterKeyProbe::make(m_settings, *kind, m_keyWrapper->keyId());
-        source->set(m_keyWrapper, m_secretStoreKind, std::move(probe));
+        if (const std::optional<SecretStoreKind> kind = parseSecretStoreKind(kindName))
+            probe = MasterKeyProbe::make(m_settings, *kind, key->keyId());
+        source->set(key, kindName, std::move(probe));
     };
     publishKey();
     connect(this, &Engine::identityReady, this, publishKey);
@@ -422,7 +317,7 @@ void Engine::startAlerts()
 {
     m_alertFeed = std::make_unique<AlertFeed>(
         AlertFeed::Sources{m_alerts.get(), m_health, m_telemetry, m_breakers.get(), m_hub.get(),
-                           m_pool.get(), m_clock.get()});
+                           storage(), m_clock.get()});
     m_metrics->setAlertsProvider([alerts = m_alerts.get()] {
         QJsonArray out;
         for (const Alert &a : alerts->active())
@@ -437,21 +332,21 @@ void Engine::registerRoutes()
     // Identity routes anyone may call wait for the master key (IdentityGate); the others
     // authenticate first, and the gated authenticator holds them back.
     Router identityRoutes;
-    AuthController(*m_identity, m_limiter.get(), [metrics = m_metrics](bool succeeded) {
+    AuthController(*identity(), m_limiter.get(), [metrics = m_metrics](bool succeeded) {
         metrics->login(succeeded);
     }).registerRoutes(identityRoutes);
     for (const Route &route : identityRoutes.routes())
-        m_router->add(m_gate->wrap(route));
-    RateLimitController(*m_limiter, m_identity.get()).registerRoutes(*m_router);
+        m_router->add(m_host->gate().wrap(route));
+    RateLimitController(*m_limiter, identity()).registerRoutes(*m_router);
     AdminController::System system;
     system.version = QStringLiteral(CODERUNNER_VERSION);
     system.environment = m_settings.environment;
     system.clock = m_clock.get();
     system.startedMs = m_startedMs;
     system.database =
-        QJsonObject{{QStringLiteral("backend"), m_databaseBackend},
-                    {QStringLiteral("url"), m_databaseUrl},
-                    {QStringLiteral("schemaVersion"), m_schemaVersion},
+        QJsonObject{{QStringLiteral("backend"), m_host->databaseBackend()},
+                    {QStringLiteral("url"), m_host->databaseUrl()},
+                    {QStringLiteral("schemaVersion"), m_host->schemaVersion()},
                     {QStringLiteral("latestSchemaVersion"), Migrator(*m_clock).latestVersion()}};
     if (!m_sandbox) {
         m_sandbox = std::make_unique<SandboxProbe>();
@@ -473,7 +368,7 @@ void Engine::registerRoutes()
         {QStringLiteral("refreshGraceSeconds"), m_settings.refreshGraceSeconds},
         {QStringLiteral("sessionLifetimeDays"), m_settings.sessionLifetimeDays},
         {QStringLiteral("passwordMinLength"), m_settings.passwordMinLength}};
-    AdminController(*m_identity, system).registerRoutes(*m_router);
+    AdminController(*identity(), system).registerRoutes(*m_router);
 }
 
 void Engine::publishRateLimits()

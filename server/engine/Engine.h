@@ -3,7 +3,6 @@
 #include "core/Result.h"
 #include "core/Settings.h"
 #include "secrets/MasterKeyBootstrap.h"
-#include "store/Db.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -19,7 +18,6 @@ class AlertEngine;
 class AlertFeed;
 class Authenticator;
 class CircuitBreakers;
-class Db;
 class Clock;
 class HealthMonitor;
 class HttpServer;
@@ -31,7 +29,7 @@ class RequestRecorder;
 class TelemetryService;
 class RateLimiter;
 class RequestPipeline;
-class IdentityGate;
+class IdentityHost;
 class SandboxProbe;
 class ResponseWriter;
 class Router;
@@ -39,8 +37,8 @@ class StoragePool;
 class WsHub;
 struct HealthSnapshot;
 
-// The engine's object graph: settings, clock, the database (migrated at start, then a storage
-// pool), the identity module, routes and controllers, pipeline, HTTP server with its WebSocket
+// The engine's object graph: settings, clock, the database and the identity module
+// (IdentityHost), routes and controllers, pipeline, HTTP server with its WebSocket
 // hub, and the background thread (health checks). Both executables build one; nothing here
 // touches widgets.
 class Engine : public QObject
@@ -92,9 +90,9 @@ public:
     const RequestPipeline *pipeline() const { return m_pipeline.get(); }
     qint64 startedMs() const { return m_startedMs; }
     // While running: the identity module (accounts, sessions, API keys) and the storage pool.
-    Identity *identity() const { return m_identity.get(); }
-    StoragePool *storage() const { return m_pool.get(); }
-    int schemaVersion() const { return m_schemaVersion; }
+    Identity *identity() const;
+    StoragePool *storage() const;
+    int schemaVersion() const;
 
     // The circuit breakers by dependency ("database"), from construction on: read their
     // states, subscribe to transitions (CircuitBreakers::addListener) (docs/OBSERVABILITY.md).
@@ -123,11 +121,6 @@ Q_SIGNALS:
     void telemetryUpdated(const QJsonObject &snapshot);
 
 private:
-    Status startStorage();
-    Status loadMasterKey(Db &db);
-    void loadMasterKeyAfterListening();
-    void identityFailed(const QString &reason);
-    void stopStorage();
     void stopBackground();
     void registerRoutes();
     void publishRateLimits();
@@ -138,30 +131,18 @@ private:
     Settings m_settings;
     std::shared_ptr<Clock> m_clock;
     std::shared_ptr<const Authenticator> m_authenticator;
-    std::shared_ptr<const KeyWrapper> m_keyWrapper;
-    std::unique_ptr<StoragePool> m_pool;
-    std::unique_ptr<Identity> m_identity;
-    int m_schemaVersion = 0;
-    QString m_databaseBackend;
-    QString m_databaseUrl; // redacted
     std::function<void(Router &)> m_extraRoutes;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ResponseWriter> m_writer;
     std::unique_ptr<RequestPipeline> m_pipeline;
     std::unique_ptr<WsHub> m_hub;
     std::unique_ptr<SandboxProbe> m_sandbox; // detected once, in the background
-    // Where the master key came from ("keyfile", "keychain"); empty after setKeyWrapper.
-    QString m_secretStoreKind;
-    SecretStoreKind m_autoStore = SecretStoreKind::KeyFile;
-    bool m_keyAfterListening = false;
-    MasterKeyBootstrap::StoreFactory m_storeFactory;
-    std::shared_ptr<IdentityGate> m_gate;
     std::shared_ptr<const Authenticator> m_gatedAuthenticator;
-    std::unique_ptr<Db> m_keyDb; // the start's connection, kept while the key loads after listening
     std::unique_ptr<RateLimiter> m_limiter;
     quint64 m_publishedHits = 0;
     std::shared_ptr<Metrics> m_metrics;
     std::unique_ptr<CircuitBreakers> m_breakers; // after m_metrics, which reads it
+    std::unique_ptr<IdentityHost> m_host;        // the database, the master key, the identity
     std::unique_ptr<AlertEngine> m_alerts;
     std::unique_ptr<AlertFeed> m_alertFeed;
     std::shared_ptr<MetricsCollector> m_collector;
