@@ -25,10 +25,8 @@ void AdminController::registerRoutes(Router &router) const
                          identity->admin().listUsers(page.value(), [reply](Result<Page<User>> p) {
                              if (!p)
                                  return reply.fail(p.error());
-                             QJsonArray items;
-                             for (const User &u : p.value().items)
-                                 items.append(u.toAdminJson());
-                             reply.ok(p.value().toJson("users", items));
+                             reply.ok(p.value().toJson(
+                                 "users", [](const User &u) { return u.toAdminJson(); }));
                          });
                      },
                      BodyKind::None, -1, false,
@@ -89,23 +87,20 @@ void AdminController::registerRoutes(Router &router) const
         BodyKind::None, -1, false,
         QStringLiteral("Version, uptime, database and configuration summary (no secrets)")});
 
-    router.add(Route{Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,
-                     [identity](RequestContext &ctx, Reply reply) {
-                         const Result<PageRequest> page = RequestInput::pageOf(ctx);
-                         if (!page)
-                             return reply.fail(page.error());
-                         identity->admin().auditLog(page.value(),
-                                                    [reply](Result<Page<AuditEntry>> p) {
-                                                        if (!p)
-                                                            return reply.fail(p.error());
-                                                        QJsonArray items;
-                                                        for (const AuditEntry &e : p.value().items)
-                                                            items.append(e.toJson());
-                                                        reply.ok(p.value().toJson("logs", items));
-                                                    });
-                     },
-                     BodyKind::None, -1, false,
-                     QStringLiteral("Audit log, newest first (?page, ?limit, ?search by action)")});
+    router.add(Route{
+        Method::Get, QStringLiteral("/api/admin/logs"), Role::Operator,
+        [identity](RequestContext &ctx, Reply reply) {
+            const Result<PageRequest> page = RequestInput::pageOf(ctx);
+            if (!page)
+                return reply.fail(page.error());
+            identity->admin().auditLog(page.value(), [reply](Result<Page<AuditEntry>> p) {
+                if (!p)
+                    return reply.fail(p.error());
+                reply.ok(p.value().toJson("logs", [](const AuditEntry &e) { return e.toJson(); }));
+            });
+        },
+        BodyKind::None, -1, false,
+        QStringLiteral("Audit log, newest first (?page, ?limit, ?search by action)")});
 }
 
 } // namespace cr

@@ -9,8 +9,6 @@
 #include "identity/JsonTime.h"
 #include "identity/SessionService.h"
 
-#include <QJsonArray>
-
 namespace cr {
 
 void ApiKeyController::registerRoutes(Router &router) const
@@ -23,15 +21,13 @@ void ApiKeyController::registerRoutes(Router &router) const
             const Result<PageRequest> page = RequestInput::pageOf(ctx);
             if (!page)
                 return reply.fail(page.error());
-            identity->apiKeys().list(RequestInput::callerOf(ctx), page.value(),
-                                     [reply](Result<Page<ApiKey>> p) {
-                                         if (!p)
-                                             return reply.fail(p.error());
-                                         QJsonArray items;
-                                         for (const ApiKey &k : p.value().items)
-                                             items.append(k.toJson());
-                                         reply.ok(p.value().toJson("apiKeys", items));
-                                     });
+            identity->apiKeys().list(
+                RequestInput::callerOf(ctx), page.value(), [reply](Result<Page<ApiKey>> p) {
+                    if (!p)
+                        return reply.fail(p.error());
+                    reply.ok(
+                        p.value().toJson("apiKeys", [](const ApiKey &k) { return k.toJson(); }));
+                });
         },
         "Your API keys"));
 
@@ -90,11 +86,7 @@ void ApiKeyController::registerRoutes(Router &router) const
         [identity](RequestContext &ctx, Reply reply) {
             identity->apiKeys().revoke(RequestInput::callerOf(ctx),
                                        ctx.params.value(QStringLiteral("id")),
-                                       [reply](Result<bool> r) {
-                                           if (!r)
-                                               return reply.fail(r.error());
-                                           reply.noContent();
-                                       });
+                                       [reply](Result<bool> r) { reply.done(r); });
         },
         "Revoke one of your API keys"));
 }

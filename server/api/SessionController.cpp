@@ -7,8 +7,6 @@
 #include "identity/Identity.h"
 #include "identity/SessionService.h"
 
-#include <QJsonArray>
-
 namespace cr {
 
 void SessionController::registerRoutes(Router &router) const
@@ -71,10 +69,8 @@ void SessionController::registerRoutes(Router &router) const
                 [reply, current = caller.sessionId()](Result<Page<Session>> p) {
                     if (!p)
                         return reply.fail(p.error());
-                    QJsonArray items;
-                    for (const Session &s : p.value().items)
-                        items.append(s.toJson(current));
-                    reply.ok(p.value().toJson("sessions", items));
+                    reply.ok(p.value().toJson(
+                        "sessions", [current](const Session &s) { return s.toJson(current); }));
                 });
         },
         "Your sessions"));
@@ -91,11 +87,7 @@ void SessionController::registerRoutes(Router &router) const
         [identity](RequestContext &ctx, Reply reply) {
             identity->sessions().revoke(RequestInput::callerOf(ctx),
                                         ctx.params.value(QStringLiteral("id")),
-                                        [reply](Result<bool> r) {
-                                            if (!r)
-                                                return reply.fail(r.error());
-                                            reply.noContent();
-                                        });
+                                        [reply](Result<bool> r) { reply.done(r); });
         },
         "End one of your sessions"));
 }

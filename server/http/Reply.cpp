@@ -76,6 +76,14 @@ void Reply::result(const Result<QJsonObject> &result, int successStatus) const
         fail(result.error());
 }
 
+void Reply::done(const Result<bool> &result) const
+{
+    if (result)
+        noContent();
+    else
+        fail(result.error());
+}
+
 void Reply::noContent() const
 {
     HttpResponse r;

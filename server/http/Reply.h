@@ -36,6 +36,8 @@ public:
     void fail(const Error &error) const;
     void result(const Result<QJsonObject> &result, int successStatus = 200) const;
     void noContent() const;
+    // A service's answer to a change with nothing to return: 204 No Content, or the error.
+    void done(const Result<bool> &result) const;
     bool answered() const;
 
 private:

@@ -40,9 +40,13 @@ struct Page
         return p;
     }
 
-    // CONTRACT §1's list shape: {<plural>: items, total, page, limit}.
-    QJsonObject toJson(const char *plural, const QJsonArray &jsonItems) const
+    // CONTRACT §1's list shape: {<plural>: [itemJson(item)...], total, page, limit}.
+    template<class ItemJson>
+    QJsonObject toJson(const char *plural, ItemJson itemJson) const
     {
+        QJsonArray jsonItems;
+        for (const T &item : items)
+            jsonItems.append(itemJson(item));
         return QJsonObject{{QString::fromLatin1(plural), jsonItems},
                            {QStringLiteral("total"), total},
                            {QStringLiteral("page"), page},
