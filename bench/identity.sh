@@ -3,10 +3,10 @@
 #  1. authenticated GET /api/auth/profile at 50 connections (token verification from the cache,
 #     revocation check, user policy off) vs nginx's static /health in the same run;
 #  2. GET /health at 50 connections while 8 clients log in continuously (one wrk thread and
-#     connection per account, bench/login.lua; Argon2id on the
-#     idle-priority hashing pool must not slow other requests); logins per second.
+#     connection per account, bench/login.lua; Argon2id on the idle-priority hashing pool must
+#     not slow other requests); logins per second; 503 OVERLOADED answers counted.
 #
-#   bench/identity.sh                     # 5 rounds of 10 s
+#   bench/identity.sh                     # 5 rounds of 10 s for each part
 #   ROUNDS=3 DURATION=5s bench/identity.sh
 #
 # The server runs with the loadtest rate-limit profile (request limits off; login protection
@@ -73,22 +73,39 @@ awk -v a="$(stats <"$tmp/profile.rps" | cut -d' ' -f1)" -v n="$(stats <"$tmp/ngi
         a, a / n, n, p }'
 
 echo
-echo "-- 2. GET /health at 50 connections while $LOGIN_CLIENTS clients log in continuously ($DURATION)"
+echo "-- 2. GET /health at 50 connections while $LOGIN_CLIENTS clients log in continuously," \
+    "$ROUNDS x $DURATION"
 # The login clients: one wrk process, one thread and one connection per account (bench/login.lua),
-# started a second before the /health run and stopped a second after it.
-PASSWORD=$password timeout $((duration_s + 30)) wrk -t"$LOGIN_CLIENTS" -c"$LOGIN_CLIENTS" \
-    -d"$((duration_s + 1))s" --timeout 10s --latency -s "$bench/login.lua" "$base" \
-    >"$tmp/logins.txt" 2>&1 &
-login_pid=$!
-pids+=("$login_pid")
-sleep 1
-read -r rps p50 p99 bad _ < <(run_wrk "$tmp/health-under-logins.txt" 50 "$base/health" \
-    "$((duration_s - 1))" "$cr_pid")
-wait "$login_pid" || { echo "login clients failed:" >&2; cat "$tmp/logins.txt" >&2; exit 1; }
-read -r logins_ok logins_other < <(awk '$1 == "logins" { print $3, $5 }' "$tmp/logins.txt")
-login_p50=$(awk '$1 == "50%" { print $2 }' "$tmp/logins.txt")
-((logins_other == 0)) || { echo "login clients: $logins_other answers other than 200" >&2; exit 1; }
-awk -v n="$logins_ok" -v s="$((duration_s + 1))" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
-    -v lp50="$login_p50" 'BEGIN {
-    printf "  /health %.0f req/s, p50 %.3f ms, p99 %.3f ms (target <= 5 ms); %d logins in %d s = %.1f logins/s (login p50 %s)\n",
-        rps, p50, p99, n, s, n / s, lp50 }'
+# started a second before each /health run and stopped a second after it. 503 OVERLOADED is the
+# hashing pool refusing a login whose deadline passed in its queue: by design under this load
+# (reported). Any other answer but 200 is a fault.
+: >"$tmp/under.p99"
+: >"$tmp/under.rps"
+: >"$tmp/logins.rate"
+for ((r = 1; r <= ROUNDS; r++)); do
+    PASSWORD=$password timeout $((duration_s + 30)) wrk -t"$LOGIN_CLIENTS" -c"$LOGIN_CLIENTS" \
+        -d"$((duration_s + 1))s" --timeout 10s --latency -s "$bench/login.lua" "$base" \
+        >"$tmp/logins-$r.txt" 2>&1 &
+    login_pid=$!
+    pids+=("$login_pid")
+    sleep 1
+    read -r rps p50 p99 bad _ < <(run_wrk "$tmp/health-under-logins-$r.txt" 50 "$base/health" \
+        "$((duration_s - 1))" "$cr_pid")
+    ((bad == 0)) || { echo "/health: $bad non-2xx responses during logins" >&2; exit 1; }
+    wait "$login_pid" || { echo "login clients failed:" >&2; cat "$tmp/logins-$r.txt" >&2; exit 1; }
+    forget_pids
+    read -r ok busy other statuses < <(awk '$1 == "logins" {
+        s = ""; for (i = 9; i <= NF; i++) s = s " " $i; print $3, $5, $7, s }' "$tmp/logins-$r.txt")
+    ((other == 0)) ||
+        { echo "login clients: $other answers other than 200 or 503:$statuses" >&2; exit 1; }
+    login_p50=$(awk '$1 == "50%" { print $2 }' "$tmp/logins-$r.txt")
+    rate=$(awk -v n="$ok" -v s="$((duration_s + 1))" 'BEGIN { printf "%.1f", n / s }')
+    echo "$p99" >>"$tmp/under.p99"
+    echo "$rps" >>"$tmp/under.rps"
+    echo "$rate" >>"$tmp/logins.rate"
+    printf '  round %d  /health %8.0f req/s  p50 %.3f ms  p99 %.3f ms   %d logins = %s/s (p50 %s), %d refused 503\n' \
+        "$r" "$rps" "$p50" "$p99" "$ok" "$rate" "$login_p50" "$busy"
+done
+echo "  medians (min-max): /health p99 $(fmt_stats 3 "$(stats <"$tmp/under.p99")") ms" \
+    "(target <= 5 ms), $(fmt_stats 0 "$(stats <"$tmp/under.rps")") req/s;" \
+    "logins/s $(fmt_stats 1 "$(stats <"$tmp/logins.rate")")"
