@@ -14,6 +14,7 @@
 #include "core/KeyWrapper.h"
 #include "core/Logging.h"
 #include "engine/AlertFeed.h"
+#include "engine/HealthChecks.h"
 #include "engine/IdentityGate.h"
 #include "engine/IdentityHost.h"
 #include "engine/StorageBootstrap.h"
@@ -25,21 +26,13 @@
 #include "identity/Identity.h"
 #include "protect/RateLimiter.h"
 #include "secrets/MasterKeyBootstrap.h"
-#include "secrets/MasterKeyProbe.h"
-#include "store/ConnectionFactory.h"
 #include "store/Migrator.h"
 #include "store/StoragePool.h"
 #include "telemetry/AlertEngine.h"
-#include "telemetry/CpuCheck.h"
-#include "telemetry/DatabaseCheck.h"
-#include "telemetry/DiskCheck.h"
-#include "telemetry/EventLoopLagCheck.h"
 #include "telemetry/HealthMonitor.h"
-#include "telemetry/MemoryCheck.h"
 #include "telemetry/Metrics.h"
 #include "telemetry/MetricsCollector.h"
 #include "telemetry/RequestRecorder.h"
-#include "telemetry/SecretStoreCheck.h"
 #include "telemetry/TelemetryService.h"
 #include "ws/WsHub.h"
 
@@ -169,7 +162,7 @@ Status Engine::start()
     m_background->setObjectName(QStringLiteral("cr-background"));
     m_health = new HealthMonitor(*m_clock, m_settings.healthIntervalMs, m_writer->envelope(),
                                  QStringLiteral(CODERUNNER_VERSION));
-    addHealthChecks(dataDir);
+    HealthChecks::install(*m_health, m_settings, *m_clock, *m_host, dataDir);
     m_health->moveToThread(m_background);
     connect(m_health, &HealthMonitor::updated, this, &Engine::healthUpdated, Qt::QueuedConnection);
     m_background->start();
@@ -271,44 +264,6 @@ void Engine::startTelemetry()
     MetricsController(m_collector, MetricsController::accessFrom(m_settings))
         .registerRoutes(*m_router);
     TelemetryController(*m_telemetry, *m_clock).registerRoutes(*m_router);
-}
-
-// The background health checks (docs/OBSERVABILITY.md), with the thresholds of the settings.
-void Engine::addHealthChecks(const QString &dataDir)
-{
-    const Settings &s = m_settings;
-    m_health->addCheck(std::make_unique<DatabaseCheck>(
-        ConnectionFactory(storage()->config()), storage()->breaker(), s.healthDatabaseDegradedMs));
-    m_health->addCheck(std::make_unique<DiskCheck>(
-        dataDir,
-        HealthThresholds{double(s.healthDiskDegradedMib), double(s.healthDiskUnhealthyMib), true}));
-    m_health->addCheck(std::make_unique<MemoryCheck>(HealthThresholds{
-        double(s.healthMemoryDegradedPercent), double(s.healthMemoryUnhealthyPercent)}));
-    m_health->addCheck(std::make_unique<CpuCheck>(
-        *m_clock,
-        HealthThresholds{double(s.healthCpuDegradedPercent), double(s.healthCpuUnhealthyPercent)}));
-    m_health->addCheck(std::make_unique<EventLoopLagCheck>(
-        *m_clock, HealthThresholds{double(s.healthEventLoopDegradedMs),
-                                   double(s.healthEventLoopUnhealthyMs)}));
-
-    // The master key in memory, and now and then the store it came from (never a keychain
-    // prompt storm: at most once a minute). Its answer says only whether it still holds this
-    // key. The key may come after listening (the console): the check says "loading" until then.
-    auto source = std::make_shared<SecretStoreCheck::KeySource>();
-    auto publishKey = [this, source] {
-        const std::shared_ptr<const KeyWrapper> key = m_host->keyWrapper();
-        if (!key)
-            return;
-        const QString kindName = m_host->secretStoreKind();
-        SecretStoreCheck::Probe probe;
-        if (const std::optional<SecretStoreKind> kind = parseSecretStoreKind(kindName))
-            probe = MasterKeyProbe::make(m_settings, *kind, key->keyId());
-        source->set(key, kindName, std::move(probe));
-    };
-    publishKey();
-    connect(this, &Engine::identityReady, this, publishKey);
-    connect(this, &Engine::identityUnavailable, this, [source] { source->fail(); });
-    m_health->addCheck(std::make_unique<SecretStoreCheck>(*m_clock, source));
 }
 
 // Alerts (docs/OBSERVABILITY.md): fed and sent out by AlertFeed in the background thread; the

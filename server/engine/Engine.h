@@ -125,7 +125,6 @@ private:
     void registerRoutes();
     void publishRateLimits();
     void startAlerts(); // in the engine's thread, after the health monitor and telemetry exist
-    void addHealthChecks(const QString &dataDir);
     void startTelemetry();
 
     Settings m_settings;
