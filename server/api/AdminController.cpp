@@ -37,13 +37,7 @@ void AdminController::registerRoutes(Router &router) const
         [identity](RequestContext &ctx, Reply reply) {
             QList<FieldError> errors;
             AdminService::UserChange change;
-            if (const auto role =
-                    RequestInput::optionalString(ctx.json, QStringLiteral("role"), errors)) {
-                change.role = User::roleFromName(*role);
-                if (!change.role)
-                    errors.append({QStringLiteral("role"),
-                                   QStringLiteral("must be viewer, developer, operator or admin")});
-            }
+            change.role = RequestInput::optionalRole(ctx.json, errors);
             const QJsonValue disabled = ctx.json.value(QStringLiteral("disabled"));
             if (disabled.isBool())
                 change.disabled = disabled.toBool();

@@ -40,13 +40,7 @@ void ApiKeyController::registerRoutes(Router &router) const
             QList<FieldError> errors;
             ApiKeyService::Request request;
             request.name = RequestInput::requiredString(ctx.json, "name", errors);
-            if (const auto role =
-                    RequestInput::optionalString(ctx.json, QStringLiteral("role"), errors)) {
-                request.role = User::roleFromName(*role);
-                if (!request.role)
-                    errors.append({QStringLiteral("role"),
-                                   QStringLiteral("must be viewer, developer, operator or admin")});
-            }
+            request.role = RequestInput::optionalRole(ctx.json, errors);
             if (const auto expires =
                     RequestInput::optionalString(ctx.json, QStringLiteral("expiresAt"), errors)) {
                 const std::optional<qint64> at = JsonTime::parse(*expires);

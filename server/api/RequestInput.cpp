@@ -2,6 +2,7 @@
 
 #include "http/RequestContext.h"
 #include "identity/IdentityOptions.h"
+#include "identity/User.h"
 
 namespace cr {
 
@@ -75,6 +76,18 @@ std::optional<QString> RequestInput::optionalString(const QJsonObject &body, con
         return std::nullopt;
     }
     return v.toString();
+}
+
+std::optional<Role> RequestInput::optionalRole(const QJsonObject &body, QList<FieldError> &errors)
+{
+    const std::optional<QString> name = optionalString(body, QStringLiteral("role"), errors);
+    if (!name)
+        return std::nullopt;
+    const std::optional<Role> role = User::roleFromName(*name);
+    if (!role)
+        errors.append({QStringLiteral("role"),
+                       QStringLiteral("must be viewer, developer, operator or admin")});
+    return role;
 }
 
 QString RequestInput::requiredString(const QJsonObject &body, const char *name,

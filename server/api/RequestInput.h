@@ -29,6 +29,8 @@ public:
     // The string member `name`: nullopt when absent or null; a FieldError when of another type.
     static std::optional<QString> optionalString(const QJsonObject &body, const QString &name,
                                                  QList<FieldError> &errors);
+    // The member "role": nullopt when absent or null; a FieldError when it is not a role name.
+    static std::optional<Role> optionalRole(const QJsonObject &body, QList<FieldError> &errors);
     // A required, non-empty string member; a FieldError (and an empty string) otherwise.
     static QString requiredString(const QJsonObject &body, const char *name,
                                   QList<FieldError> &errors);
